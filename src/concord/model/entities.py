@@ -1,0 +1,56 @@
+"""FollowTheMoney helpers shared by every parser: entity ids, entry keys, factories."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+
+from followthemoney import Dataset, StatementEntity
+from normality import slugify
+
+# FtM entity ids allow letters, digits, dots and dashes only; entry keys (DESIGN.md) use
+# colons, so the two are kept apart: the id is derived from the key, never the reverse.
+
+
+def entry_key(source: str, local_id: str) -> str:
+    """The user-facing key of a list entry.
+
+    >>> entry_key("us-ofac", "36")
+    'us-ofac:36'
+    """
+    return f"{source}:{local_id}"
+
+
+def entity_id(source: str, local_id: str) -> str:
+    """The FtM entity id of a list entry's main entity (stable across snapshots).
+
+    >>> entity_id("ca-sema", "Russia:1P1:54")
+    'ca-sema-russia-1p1-54'
+    """
+    slug = slugify(local_id, sep="-") or hashlib.sha1(local_id.encode()).hexdigest()[:16]
+    return f"{source}-{slug}"
+
+
+def sanction_id(main_id: str, regime: str) -> str:
+    """The id of the Sanction entity for one designation (entry + regime).
+
+    >>> sanction_id("us-ofac-36", "US-CUBA")
+    'us-ofac-36-sanction-us-cuba'
+    """
+    return f"{main_id}-sanction-{slugify(regime, sep='-') or 'unknown'}"
+
+
+@cache
+def dataset(source: str) -> Dataset:
+    """The FtM dataset of a source (FtM dataset names take underscores, not dashes)."""
+    return Dataset.make({"name": source.replace("-", "_"), "title": source})
+
+
+def make(source: str, schema: str, entity_id_: str) -> StatementEntity:
+    """A new, empty statement entity of `source`."""
+    return StatementEntity(dataset(source), {"schema": schema, "id": entity_id_})
+
+
+def source_of(entity: StatementEntity) -> str:
+    """The source id an entity was made for."""
+    return entity.dataset.name.replace("_", "-")

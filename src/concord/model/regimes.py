@@ -1,0 +1,163 @@
+"""The regime registry: one YAML file per regime in `model/regimes/`.
+
+Each regime has a stable key (the OpenSanctions programme key where one exists, so data from
+both lines up), a jurisdiction, its legal instrument, the date it came into force, its
+grounds and measures, and the exact strings each list uses for it. Analysis works on keys
+and grounds, never on raw list strings.
+
+Example:
+    >>> reg = registry()
+    >>> reg.lookup("us-ofac", "GLOMAG").key
+    'US-GLOMAG'
+    >>> reg.lookup("au-dfat", "Autonomous (Thematic – Corruption) ").key
+    'AU-CRP'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from concord.errors import ConcordError
+
+GROUNDS = (
+    "human_rights",
+    "corruption",
+    "terrorism",
+    "proliferation",
+    "cyber",
+    "geographic",
+    "other",
+)
+MEASURES = ("asset_freeze", "travel_ban", "arms_embargo", "other")
+JURISDICTIONS = ("US", "GB", "CA", "EU", "AU", "UN", "CH", "NZ", "JP", "XX")
+# The regimes the NGOs' campaign is about: thematic human-rights and anti-corruption regimes.
+MAGNITSKY_GROUNDS = frozenset({"human_rights", "corruption"})
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_label(text: str) -> str:
+    """Fold a list's regime string for lookup: NFKC, dashes, spaces and case.
+
+    >>> normalize_label("Autonomous (Thematic \u2013 Corruption)  ")
+    'autonomous (thematic - corruption)'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _DASHES.sub("-", text)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+class RegistryError(ConcordError):
+    """A regime file that does not hold what the registry needs."""
+
+
+@dataclass(frozen=True)
+class Regime:
+    """One sanctions regime of one jurisdiction."""
+
+    key: str
+    jurisdiction: str
+    name: str
+    instrument: str
+    in_force: date | None
+    grounds: tuple[str, ...]
+    measures: tuple[str, ...]
+    magnitsky: bool
+    labels: dict[str, tuple[str, ...]]
+    url: str | None = None
+
+    @property
+    def human_rights(self) -> bool:
+        """Whether the regime rests (at least partly) on human-rights grounds."""
+        return "human_rights" in self.grounds
+
+
+def _regime_from_yaml(data: dict[str, Any], origin: str) -> Regime:
+    try:
+        key = str(data["key"])
+        grounds = tuple(str(g) for g in data.get("grounds", []))
+        measures = tuple(str(m) for m in data.get("measures", []))
+        labels = {
+            str(src): tuple(str(s) for s in strings)
+            for src, strings in (data.get("labels") or {}).items()
+        }
+        in_force = data.get("in_force")
+        regime = Regime(
+            key=key,
+            jurisdiction=str(data["jurisdiction"]),
+            name=str(data["name"]),
+            instrument=str(data.get("instrument", "")),
+            in_force=in_force if isinstance(in_force, date) else None,
+            grounds=grounds,
+            measures=measures,
+            magnitsky=bool(data.get("magnitsky", False)),
+            labels=labels,
+            url=data.get("url"),
+        )
+    except (KeyError, TypeError) as exc:
+        raise RegistryError(f"{origin}: missing or malformed field {exc}") from exc
+    bad = [g for g in grounds if g not in GROUNDS] + [m for m in measures if m not in MEASURES]
+    if bad or regime.jurisdiction not in JURISDICTIONS:
+        raise RegistryError(f"{origin}: unknown grounds/measures/jurisdiction {bad}")
+    return regime
+
+
+class Registry:
+    """All regimes, with a lookup from (source, list string) to regime."""
+
+    def __init__(self, regimes: list[Regime]) -> None:
+        self.regimes: dict[str, Regime] = {}
+        self._labels: dict[tuple[str, str], Regime] = {}
+        for regime in regimes:
+            if regime.key in self.regimes:
+                raise RegistryError(f"duplicate regime key {regime.key}")
+            self.regimes[regime.key] = regime
+            for source, strings in regime.labels.items():
+                for label in strings:
+                    norm = (source, normalize_label(label))
+                    other = self._labels.get(norm)
+                    if other is not None and other.key != regime.key:
+                        raise RegistryError(
+                            f"{source} label {label!r} maps to {other.key} and {regime.key}"
+                        )
+                    self._labels[norm] = regime
+
+    def lookup(self, source: str, label: str) -> Regime | None:
+        """The regime a list's string stands for, or None when the registry lacks it."""
+        return self._labels.get((source, normalize_label(label)))
+
+    def get(self, key: str) -> Regime | None:
+        """The regime of a key, or None."""
+        return self.regimes.get(key)
+
+    def magnitsky_keys(self) -> frozenset[str]:
+        """Keys of the Magnitsky-class (thematic human-rights / anti-corruption) regimes."""
+        return frozenset(k for k, r in self.regimes.items() if r.magnitsky)
+
+    def __iter__(self) -> Iterator[Regime]:
+        return iter(sorted(self.regimes.values(), key=lambda r: r.key))
+
+    def __len__(self) -> int:
+        return len(self.regimes)
+
+
+@cache
+def registry() -> Registry:
+    """The registry shipped with Concord (loaded once, validated at load)."""
+    folder = resources.files("concord.model").joinpath("regimes")
+    regimes = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yml"):
+            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            regimes.append(_regime_from_yaml(data, entry.name))
+    return Registry(regimes)

@@ -1,0 +1,1 @@
+"""One parser per official format: bytes -> FollowTheMoney entities (see `base`)."""

@@ -1,0 +1,56 @@
+"""Fixture policy.
+
+- The official list files in the mirror (env CONCORD_MIRROR, default ../shared/data/raw) are
+  the test data. They are read by path and never copied into this repository.
+- Hand-made inputs exist only for what no real file shows (an unseen format variant, a
+  hostile input); each such test says so.
+- Tests that need the whole mirror ingested share one session-scoped store (`mirror_store`);
+  a parser's unit tests read single files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _mirror() -> Path:
+    env = os.environ.get("CONCORD_MIRROR")
+    return Path(env) if env else (ROOT.parent / "shared" / "data" / "raw")
+
+
+MIRROR = _mirror()
+SHARED = MIRROR.parent.parent
+BAD = MIRROR.parent / "bad"
+SCHEMAS = MIRROR.parent / "schemas"
+REFERENCE = MIRROR.parent / "reference"
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The mirror folder of real official list files."""
+    if not MIRROR.is_dir():
+        pytest.fail(f"mirror folder not found: {MIRROR} (set CONCORD_MIRROR)")
+    return MIRROR
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a mirror file, gunzipped when it ends in .gz."""
+    import gzip
+
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def snapshot_files(folder: Path) -> dict[str, bytes]:
+    """A snapshot folder as a parser sees it: lower-case names without .gz -> bytes."""
+    out: dict[str, bytes] = {}
+    for path in sorted(folder.iterdir()):
+        name = path.name.lower()
+        name = name[:-3] if name.endswith(".gz") else name
+        out[name] = read_file(path)
+    return out
