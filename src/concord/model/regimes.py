@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
