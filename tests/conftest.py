@@ -54,3 +54,16 @@ def snapshot_files(folder: Path) -> dict[str, bytes]:
         name = name[:-3] if name.endswith(".gz") else name
         out[name] = read_file(path)
     return out
+
+
+@pytest.fixture(scope="session")
+def mirror_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path):  # type: ignore[no-untyped-def]
+    """One store holding the whole mirror, shared by every test that needs it (read-only)."""
+    from concord.ingest import ingest_mirror
+    from concord.store import Store
+
+    db = tmp_path_factory.mktemp("store") / "mirror.sqlite"
+    store = Store(f"sqlite:///{db}")
+    report = ingest_mirror(store, mirror)
+    store.ingest_report = report  # type: ignore[attr-defined]
+    return store

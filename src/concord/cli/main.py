@@ -1,0 +1,230 @@
+"""Concord's commands. Each is a thin wrapper over one library call."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from concord.cli.output import emit, emit_json, format_option
+from concord.errors import BadInput, ConcordError
+from concord.ingest import IngestReport, ingest_files, ingest_mirror
+from concord.model.regimes import registry
+from concord.store import Store
+from concord.store import queries
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_MIRROR = "../shared/data/raw"
+
+
+def handle_errors(func: F) -> F:
+    """Turn Concord errors into one-line messages and exit codes."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ConcordError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    """A click callback for YYYY-MM-DD options."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+@click.group()
+@click.option("--database", envvar="CONCORD_DATABASE_URL", default=None,
+              help="Store URL (default: sqlite:///var/concord.sqlite).")
+@click.version_option(package_name="concord")
+@click.pass_context
+def cli(ctx: click.Context, database: str | None) -> None:
+    """Concord: who is sanctioned where, since when, on what ground."""
+    ctx.obj = {"database": database}
+
+
+def get_store(ctx: click.Context) -> Store:
+    """The store of this invocation (opened once)."""
+    obj = ctx.find_root().obj
+    if "store" not in obj:
+        obj["store"] = Store(obj["database"])
+    store: Store = obj["store"]
+    return store
+
+
+def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
+    bar = Progress(TextColumn("{task.description:<28}"), BarColumn(),
+                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                   transient=True, disable=not sys.stderr.isatty())
+    task = bar.add_task("ingest", total=None)
+
+    def update(label: str, done: int, total: int) -> None:
+        bar.update(task, description=label, completed=done, total=total)
+
+    return bar, update
+
+
+def _report(report: IngestReport) -> None:
+    for outcome in report.outcomes:
+        if outcome.status == "added" and outcome.changes is not None:
+            c = outcome.changes
+            click.echo(f"added     {outcome.source} {outcome.observed}: {outcome.entries} "
+                       f"entries (+{c.added} new, {c.changed} changed, -{c.removed} removed)")
+        for warning in outcome.warnings:
+            click.echo(f"warning   {outcome.source} {outcome.observed}: {warning}", err=True)
+    for outcome in report.refused:
+        click.echo(f"refused   {outcome.message}", err=True)
+    for skipped in report.skipped:
+        click.echo(f"skipped   {skipped}", err=True)
+    click.echo(f"{report.count('added')} snapshots added, {report.count('unchanged')} already "
+               f"in the store, {len(report.refused)} refused")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--source", help="With files: the source they belong to (e.g. us-ofac).")
+@click.option("--date", "observed", callback=parse_day, help="With files: observed date.")
+@click.pass_context
+@handle_errors
+def ingest(ctx: click.Context, paths: tuple[Path, ...], source: str | None,
+           observed: date | None) -> None:
+    """Ingest a mirror folder (default CONCORD_MIRROR), or files with --source and --date.
+
+    Exit code 0 when everything was ingested, 2 when some snapshot was refused.
+    """
+    store = get_store(ctx)
+    if source is not None:
+        if not paths or observed is None:
+            raise BadInput("--source needs --date and at least one file")
+        report = ingest_files(store, source, observed, list(paths))
+    else:
+        if len(paths) > 1:
+            raise BadInput("give one mirror folder, or files with --source and --date")
+        mirror = paths[0] if paths else Path(os.environ.get("CONCORD_MIRROR", DEFAULT_MIRROR))
+        bar, update = _progress_bar()
+        with bar:
+            report = ingest_mirror(store, mirror, progress=update)
+    _report(report)
+    if report.refused:
+        sys.exit(2)
+
+
+@cli.command("sources")
+@format_option
+@click.pass_context
+@handle_errors
+def sources_cmd(ctx: click.Context, fmt: str) -> None:
+    """One row per source: snapshots, newest date, entries, Magnitsky-class entries."""
+    emit(queries.sources_summary(get_store(ctx)), fmt, title="Sources")
+
+
+@cli.command()
+@click.option("--source", help="Only this source.")
+@format_option
+@click.pass_context
+@handle_errors
+def snapshots(ctx: click.Context, source: str | None, fmt: str) -> None:
+    """Every snapshot with its status (ok, or refused and why)."""
+    rows = get_store(ctx).snapshot_rows(source)
+    cols = ["source", "effective", "observed", "published", "status", "entry_count",
+            "format", "message"]
+    emit(rows, fmt, title="Snapshots", columns=cols)
+
+
+@cli.command("entries")
+@click.option("--source", help="Only this source.")
+@click.option("--regime", help="Only designations under this regime key (e.g. US-GLOMAG).")
+@click.option("--magnitsky", is_flag=True, help="Only Magnitsky-class designations.")
+@click.option("--as-of", "as_of", callback=parse_day, help="State as of this date.")
+@format_option
+@click.pass_context
+@handle_errors
+def entries_cmd(ctx: click.Context, source: str | None, regime: str | None, magnitsky: bool,
+                as_of: date | None, fmt: str) -> None:
+    """List entries with their designations."""
+    if regime is not None and registry().get(regime) is None:
+        raise BadInput(f"unknown regime key {regime!r} (see `concord regimes`)")
+    rows = queries.entry_rows(get_store(ctx), source=source, regime=regime, as_of=as_of,
+                              magnitsky=magnitsky)
+    emit(rows, fmt, title="Entries")
+
+
+@cli.command()
+@click.argument("key")
+@format_option
+@click.pass_context
+@handle_errors
+def entry(ctx: click.Context, key: str, fmt: str) -> None:
+    """Every property of one entry, with first_seen / last_seen and the file it came from."""
+    detail = queries.entry_detail(get_store(ctx), key)
+    if fmt == "json":
+        emit_json(detail)
+        return
+    click.echo(f"{detail['entry_key']}  {detail['schema']}  {detail['name']}")
+    click.echo(f"first seen {detail['first_seen']}, last seen {detail['last_seen']}"
+               f"{'' if detail['present'] else ' (no longer listed)'}")
+    emit([{**d, "listed": d["listed"]["text"]} for d in detail["designations"]], fmt,
+         title="Designations", columns=["regime", "label", "listed", "first_seen", "last_seen"])
+    emit(detail["statements"], fmt, title="Statements",
+         columns=["entity_id", "prop", "value", "first_seen", "last_seen", "file"])
+
+
+@cli.command()
+@click.option("--source", help="Only this source.")
+@click.option("--regime", help="Only this regime key.")
+@click.option("--as-of", "as_of", callback=parse_day, help="State as of this date.")
+@format_option
+@click.pass_context
+@handle_errors
+def designations(ctx: click.Context, source: str | None, regime: str | None,
+                 as_of: date | None, fmt: str) -> None:
+    """Designations (entry + regime) with listing dates or intervals."""
+    found = queries.designations(get_store(ctx), source=source, regime=regime, as_of=as_of)
+    rows = [{**d.as_dict(), "listed": str(d.listed),
+             "delisted": str(d.delisted) if d.delisted else ""} for d in found]
+    emit(rows, fmt, title="Designations",
+         columns=["entry_key", "regime", "label", "listed", "listed_from_list", "first_seen",
+                  "last_seen", "delisted"])
+
+
+@cli.command()
+@format_option
+@handle_errors
+def regimes(fmt: str) -> None:
+    """The regime registry."""
+    rows = [{"key": r.key, "jurisdiction": r.jurisdiction, "name": r.name,
+             "in_force": r.in_force, "grounds": ", ".join(r.grounds),
+             "measures": ", ".join(r.measures), "magnitsky": r.magnitsky} for r in registry()]
+    emit(rows, fmt, title="Regimes")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["ftm"]), default="ftm", show_default=True)
+@click.option("--source", help="Only this source.")
+@click.pass_context
+@handle_errors
+def export(ctx: click.Context, fmt: str, source: str | None) -> None:
+    """Export current entities as FollowTheMoney JSON lines."""
+    for entity in queries.export_entities(get_store(ctx), source=source):
+        click.echo(json.dumps(entity, ensure_ascii=False, sort_keys=True))
+
+
+def main() -> None:
+    """Console entry point."""
+    cli()

@@ -1,0 +1,109 @@
+"""The one store interface: SQLite by default, PostgreSQL by URL, chosen here only."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from concord.errors import BadInput
+from concord.store.tables import metadata, snapshots
+
+DEFAULT_PATH = Path("var") / "concord.sqlite"
+
+
+def default_url() -> str:
+    """`CONCORD_DATABASE_URL`, else a SQLite file `var/concord.sqlite` under the working dir."""
+    url = os.environ.get("CONCORD_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{DEFAULT_PATH}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    # WAL keeps readers working during an ingest; a killed import rolls back atomically.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA temp_store=MEMORY")
+    cursor.execute("PRAGMA cache_size=-200000")
+    cursor.close()
+
+
+class Store:
+    """A Concord store at a database URL.
+
+    Example:
+        >>> store = Store("sqlite://")
+        >>> store.snapshot_rows()
+        []
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        try:
+            parsed = sa.engine.make_url(self.url)
+        except sa.exc.ArgumentError as exc:
+            raise BadInput(f"not a database URL: {self.url!r}") from exc
+        if parsed.get_backend_name() == "sqlite" and parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = sa.create_engine(self.url, future=True)
+        if parsed.get_backend_name() == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the store is a SQLite database."""
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction: committed at the end, rolled back on any error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    def snapshot_rows(self, source: str | None = None) -> list[dict[str, Any]]:
+        """Every snapshot (ok and refused), oldest first."""
+        query = sa.select(snapshots).order_by(snapshots.c.source, snapshots.c.effective,
+                                              snapshots.c.id)
+        if source is not None:
+            query = query.where(snapshots.c.source == source)
+        with self.read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def ok_snapshots(self, conn: Connection, source: str) -> list[dict[str, Any]]:
+        """The accepted snapshots of a source in date order: its history."""
+        query = (
+            sa.select(snapshots)
+            .where(snapshots.c.source == source, snapshots.c.status == "ok")
+            .order_by(snapshots.c.effective, snapshots.c.id)
+        )
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+    def current_snapshot(self, conn: Connection, source: str) -> dict[str, Any] | None:
+        """The newest accepted snapshot of a source: its current state."""
+        rows = self.ok_snapshots(conn, source)
+        return rows[-1] if rows else None
+
+    def snapshot_as_of(self, conn: Connection, source: str, when: date) -> dict[str, Any] | None:
+        """The newest accepted snapshot of a source on or before `when`."""
+        rows = [r for r in self.ok_snapshots(conn, source) if r["effective"] <= when]
+        return rows[-1] if rows else None
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,75 @@
+"""The store's tables (SQLAlchemy Core).
+
+A statement row is one (entity, property, value) observed in an unbroken run of snapshots of
+one source: `first_seen` is the first snapshot of the run, `last_seen` the last one, NULL
+while the run is still open (the value is in the source's current snapshot). A value that
+disappears and comes back gets a second row. An entry row holds the current fingerprint of
+each list entry so unchanged entries are skipped on the next snapshot.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(64), nullable=False, index=True),
+    sa.Column("observed", sa.Date, nullable=False),
+    sa.Column("published", sa.Date, nullable=True),
+    # The date the snapshot stands for: the file's own publication date, else `observed`.
+    sa.Column("effective", sa.Date, nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("files", sa.JSON, nullable=False),
+    sa.Column("format", sa.String(64), nullable=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("entry_count", sa.Integer, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),  # ok | refused
+    sa.Column("message", sa.Text, nullable=True),
+    sa.Column("warnings", sa.JSON, nullable=False),
+    sa.Column("changes", sa.JSON, nullable=True),
+    sa.Column("ingested_at", sa.DateTime, nullable=False),
+    sa.Index("ix_snapshots_source_sha", "source", "sha256"),
+)
+
+entries = sa.Table(
+    "entries",
+    metadata,
+    sa.Column("entry_key", sa.String(255), primary_key=True),
+    sa.Column("source", sa.String(64), nullable=False, index=True),
+    sa.Column("local_id", sa.String(255), nullable=False),
+    sa.Column("entity_id", sa.String(255), nullable=False, index=True),
+    sa.Column("schema", sa.String(64), nullable=False),
+    sa.Column("caption", sa.Text, nullable=False),
+    sa.Column("raw", sa.JSON, nullable=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("first_seen", sa.Date, nullable=False),
+    sa.Column("last_seen", sa.Date, nullable=False),
+    sa.Column("present", sa.Boolean, nullable=False),
+)
+
+statements = sa.Table(
+    "statements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("stmt_id", sa.String(40), nullable=False),
+    sa.Column("entry_key", sa.String(255), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("entity_id", sa.String(255), nullable=False),
+    sa.Column("schema", sa.String(64), nullable=False),
+    sa.Column("prop", sa.String(64), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("lang", sa.String(8), nullable=True),
+    sa.Column("original_value", sa.Text, nullable=True),
+    sa.Column("origin", sa.String(64), nullable=True),
+    sa.Column("first_seen", sa.Date, nullable=False),
+    sa.Column("first_snapshot", sa.Integer, nullable=False),
+    sa.Column("last_seen", sa.Date, nullable=True),
+    sa.Column("last_snapshot", sa.Integer, nullable=True),
+    sa.Index("ix_statements_entry", "entry_key", "last_snapshot"),
+    sa.Index("ix_statements_entity", "entity_id"),
+    sa.Index("ix_statements_prop_value", "prop", "value"),
+)

@@ -1,0 +1,67 @@
+"""The commands print what the library returns (CliRunner, real store)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from concord.cli.main import cli
+from concord.store import Store
+from tests.conftest import BAD
+
+
+def run(store: Store, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--database", store.url, *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sources_table_csv_json(mirror_store: Store) -> None:
+    code, out, _ = run(mirror_store, "sources")
+    assert code == 0 and "us-ofac" in out and "gb-ofsi" in out
+    code, out, _ = run(mirror_store, "sources", "--format", "csv")
+    rows = {r["source"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["ca-sema"]["entries"] == "4759"
+    code, out, _ = run(mirror_store, "sources", "--format", "json")
+    assert {r["source"] for r in json.loads(out)} >= {"us-ofac", "un-sc", "au-dfat"}
+
+
+def test_entries_as_of(mirror_store: Store) -> None:
+    code, out, _ = run(mirror_store, "entries", "--source", "us-ofac", "--regime", "US-GLOMAG",
+                       "--as-of", "2023-12-11", "--format", "csv")
+    assert code == 0
+    assert len(list(csv.DictReader(io.StringIO(out)))) == 683
+
+
+def test_entry_json(mirror_store: Store) -> None:
+    code, out, _ = run(mirror_store, "entry", "us-ofac:23343", "--format", "json")
+    detail = json.loads(out)
+    assert code == 0 and {d["regime"] for d in detail["designations"]} >= {"US-GLOMAG"}
+
+
+def test_unknown_entry_and_bad_options_are_one_line_errors(mirror_store: Store) -> None:
+    code, _, err = run(mirror_store, "entry", "us-ofac:0")
+    assert code == 3 and err.strip() == "error: no entry 'us-ofac:0' in the store"
+    code, _, err = run(mirror_store, "entries", "--regime", "NOPE")
+    assert code == 2 and "unknown regime key" in err
+    code, _, err = run(mirror_store, "entries", "--as-of", "yesterday")
+    assert code == 2 and "not a date" in err
+
+
+def test_export_ftm_lines(mirror_store: Store) -> None:
+    code, out, _ = run(mirror_store, "export", "--format", "ftm", "--source", "ca-sema")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) > 4759
+    assert all(json.loads(line)["schema"] for line in lines[:100])
+
+
+def test_ingest_exit_code_says_something_was_refused(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    code, out, err = run(store, "ingest", "--source", "us-ofac", "--date", "2024-05-04",
+                         str(BAD / "us-ofac-2024-05-04-empty-sdn.csv"))
+    assert code == 2
+    assert "refused" in err and "us-ofac-2024-05-04-empty-sdn.csv" in err and "empty" in err
+    assert "0 snapshots added" in out
