@@ -46,8 +46,10 @@ def main() -> int:
         start = time.perf_counter()
         report = ingest_mirror(store, MIRROR)
         whole = time.perf_counter() - start
-        print(f"whole mirror from empty: {whole:.1f} s ({report.count('added')} snapshots added, "
-              f"{len(report.refused)} refused); store {_size(db) / 1e6:.1f} MB")
+        print(
+            f"whole mirror from empty: {whole:.1f} s ({report.count('added')} snapshots added, "
+            f"{len(report.refused)} refused); store {_size(db) / 1e6:.1f} MB"
+        )
 
         partial_db = Path(tmp) / "partial.sqlite"
         partial = Store(f"sqlite:///{partial_db}")
@@ -58,8 +60,10 @@ def main() -> int:
         print(f"one new snapshot ({newest_us.label}) into a full store: {one:.2f} s")
         start = time.perf_counter()
         again = ingest_mirror(store, MIRROR)
-        print(f"re-ingest of the unchanged mirror: {time.perf_counter() - start:.1f} s "
-              f"({again.count('unchanged')} snapshots already in the store)")
+        print(
+            f"re-ingest of the unchanged mirror: {time.perf_counter() - start:.1f} s "
+            f"({again.count('unchanged')} snapshots already in the store)"
+        )
     return 0
 
 

@@ -30,8 +30,18 @@ def test_sources_table_csv_json(mirror_store: Store) -> None:
 
 
 def test_entries_as_of(mirror_store: Store) -> None:
-    code, out, _ = run(mirror_store, "entries", "--source", "us-ofac", "--regime", "US-GLOMAG",
-                       "--as-of", "2023-12-11", "--format", "csv")
+    code, out, _ = run(
+        mirror_store,
+        "entries",
+        "--source",
+        "us-ofac",
+        "--regime",
+        "US-GLOMAG",
+        "--as-of",
+        "2023-12-11",
+        "--format",
+        "csv",
+    )
     assert code == 0
     assert len(list(csv.DictReader(io.StringIO(out)))) == 683
 
@@ -60,8 +70,15 @@ def test_export_ftm_lines(mirror_store: Store) -> None:
 
 def test_ingest_exit_code_says_something_was_refused(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'c.sqlite'}")
-    code, out, err = run(store, "ingest", "--source", "us-ofac", "--date", "2024-05-04",
-                         str(BAD / "us-ofac-2024-05-04-empty-sdn.csv"))
+    code, out, err = run(
+        store,
+        "ingest",
+        "--source",
+        "us-ofac",
+        "--date",
+        "2024-05-04",
+        str(BAD / "us-ofac-2024-05-04-empty-sdn.csv"),
+    )
     assert code == 2
     assert "refused" in err and "us-ofac-2024-05-04-empty-sdn.csv" in err and "empty" in err
     assert "0 snapshots added" in out

@@ -21,8 +21,11 @@ SNAPSHOTS = {"us-ofac": 66, "gb-ofsi": 4, "ca-sema": 3, "au-dfat": 2, "un-sc": 2
 def _counts(store: Store) -> tuple[int, int, int]:
     with store.read() as conn:
         stmts = conn.execute(sa.select(sa.func.count()).select_from(statements)).scalar_one()
-        open_ = conn.execute(sa.select(sa.func.count()).select_from(statements)
-                             .where(statements.c.last_snapshot.is_(None))).scalar_one()
+        open_ = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(statements)
+            .where(statements.c.last_snapshot.is_(None))
+        ).scalar_one()
         snaps = conn.execute(sa.select(sa.func.count()).select_from(snapshots)).scalar_one()
     return stmts, open_, snaps
 
@@ -65,8 +68,7 @@ def test_every_bad_file_is_refused_and_loses_nothing(mirror_store: Store, bad: s
     report = ingest_files(mirror_store, source, date(2099, 1, 1), [BAD / bad])
     [outcome] = report.refused
     assert bad in outcome.message and "\n" not in outcome.message
-    stmts, open_, snaps = _counts(mirror_store)
-    assert (stmts, open_) == before[:2]
+    assert _counts(mirror_store)[:2] == before[:2]
     with mirror_store.read() as conn:
         assert mirror_store.current_snapshot(conn, source) == current
 
@@ -117,8 +119,9 @@ def test_an_older_snapshot_added_later_rebuilds_history(tmp_path: Path, mirror: 
     store = Store(f"sqlite:///{tmp_path / 'o.sqlite'}")
     folder = mirror / "ca-sema"
     ingest_files(store, "ca-sema", date(2025, 5, 25), [folder / "2025-05-25" / "sema-lmes.xml"])
-    report = ingest_files(store, "ca-sema", date(2020, 4, 15),
-                          [folder / "2020-04-15" / "sema-lmes.xml"])
+    report = ingest_files(
+        store, "ca-sema", date(2020, 4, 15), [folder / "2020-04-15" / "sema-lmes.xml"]
+    )
     assert report.refused == []
     rows = store.snapshot_rows("ca-sema")
     assert [r["effective"] for r in rows] == [date(2020, 4, 15), date(2025, 5, 25)]

@@ -25,10 +25,15 @@ def test_a_programme_tag_added_to_an_old_entry_has_its_own_history(mirror_store:
 def test_recovered_intervals_bracket_the_true_2013_2017_dates(mirror_store: Store) -> None:
     reference = json.loads((REFERENCE / "us-ofac-dated-2018" / "entries.json").read_text())
     magnitsky = {"US-GLOMAG", "US-MAGNITSKY"}
-    as_of_2018 = [d for d in designations(mirror_store, source="us-ofac", as_of=date(2018, 1, 28))
-                  if d.regime in magnitsky]
-    names = {r["entry_key"]: r["name"] for r in entry_rows(mirror_store, source="us-ofac",
-                                                             as_of=date(2018, 1, 28))}
+    as_of_2018 = [
+        d
+        for d in designations(mirror_store, source="us-ofac", as_of=date(2018, 1, 28))
+        if d.regime in magnitsky
+    ]
+    names = {
+        r["entry_key"]: r["name"]
+        for r in entry_rows(mirror_store, source="us-ofac", as_of=date(2018, 1, 28))
+    }
     assert len({d.entry_key for d in as_of_2018}) == 101
     checked = 0
     for d in as_of_2018:
@@ -43,9 +48,13 @@ def test_recovered_intervals_bracket_the_true_2013_2017_dates(mirror_store: Stor
 def test_daily_snapshots_give_day_exact_dates_for_most_2021_2024_designations(
     mirror_store: Store,
 ) -> None:
-    recent = [d for d in designations(mirror_store, source="us-ofac")
-              if d.regime in {"US-GLOMAG", "US-MAGNITSKY"} and d.listed.after is not None
-              and d.listed.after >= date(2021, 8, 18)]
+    recent = [
+        d
+        for d in designations(mirror_store, source="us-ofac")
+        if d.regime in {"US-GLOMAG", "US-MAGNITSKY"}
+        and d.listed.after is not None
+        and d.listed.after >= date(2021, 8, 18)
+    ]
     narrow = [d for d in recent if (d.listed.days or 99) <= 4]
     assert len(recent) > 300
     assert len(narrow) / len(recent) > 0.8

@@ -18,8 +18,7 @@ from concord.cli.output import emit, emit_json, format_option
 from concord.errors import BadInput, ConcordError
 from concord.ingest import IngestReport, ingest_files, ingest_mirror
 from concord.model.regimes import registry
-from concord.store import Store
-from concord.store import queries
+from concord.store import Store, queries
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_MIRROR = "../shared/data/raw"
@@ -50,8 +49,12 @@ def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 
 
 @click.group()
-@click.option("--database", envvar="CONCORD_DATABASE_URL", default=None,
-              help="Store URL (default: sqlite:///var/concord.sqlite).")
+@click.option(
+    "--database",
+    envvar="CONCORD_DATABASE_URL",
+    default=None,
+    help="Store URL (default: sqlite:///var/concord.sqlite).",
+)
 @click.version_option(package_name="concord")
 @click.pass_context
 def cli(ctx: click.Context, database: str | None) -> None:
@@ -69,9 +72,14 @@ def get_store(ctx: click.Context) -> Store:
 
 
 def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
-    bar = Progress(TextColumn("{task.description:<28}"), BarColumn(),
-                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                   transient=True, disable=not sys.stderr.isatty())
+    bar = Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
     task = bar.add_task("ingest", total=None)
 
     def update(label: str, done: int, total: int) -> None:
@@ -84,16 +92,20 @@ def _report(report: IngestReport) -> None:
     for outcome in report.outcomes:
         if outcome.status == "added" and outcome.changes is not None:
             c = outcome.changes
-            click.echo(f"added     {outcome.source} {outcome.observed}: {outcome.entries} "
-                       f"entries (+{c.added} new, {c.changed} changed, -{c.removed} removed)")
+            click.echo(
+                f"added     {outcome.source} {outcome.observed}: {outcome.entries} "
+                f"entries (+{c.added} new, {c.changed} changed, -{c.removed} removed)"
+            )
         for warning in outcome.warnings:
             click.echo(f"warning   {outcome.source} {outcome.observed}: {warning}", err=True)
     for outcome in report.refused:
         click.echo(f"refused   {outcome.message}", err=True)
     for skipped in report.skipped:
         click.echo(f"skipped   {skipped}", err=True)
-    click.echo(f"{report.count('added')} snapshots added, {report.count('unchanged')} already "
-               f"in the store, {len(report.refused)} refused")
+    click.echo(
+        f"{report.count('added')} snapshots added, {report.count('unchanged')} already "
+        f"in the store, {len(report.refused)} refused"
+    )
 
 
 @cli.command()
@@ -102,8 +114,9 @@ def _report(report: IngestReport) -> None:
 @click.option("--date", "observed", callback=parse_day, help="With files: observed date.")
 @click.pass_context
 @handle_errors
-def ingest(ctx: click.Context, paths: tuple[Path, ...], source: str | None,
-           observed: date | None) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], source: str | None, observed: date | None
+) -> None:
     """Ingest a mirror folder (default CONCORD_MIRROR), or files with --source and --date.
 
     Exit code 0 when everything was ingested, 2 when some snapshot was refused.
@@ -142,8 +155,16 @@ def sources_cmd(ctx: click.Context, fmt: str) -> None:
 def snapshots(ctx: click.Context, source: str | None, fmt: str) -> None:
     """Every snapshot with its status (ok, or refused and why)."""
     rows = get_store(ctx).snapshot_rows(source)
-    cols = ["source", "effective", "observed", "published", "status", "entry_count",
-            "format", "message"]
+    cols = [
+        "source",
+        "effective",
+        "observed",
+        "published",
+        "status",
+        "entry_count",
+        "format",
+        "message",
+    ]
     emit(rows, fmt, title="Snapshots", columns=cols)
 
 
@@ -155,13 +176,20 @@ def snapshots(ctx: click.Context, source: str | None, fmt: str) -> None:
 @format_option
 @click.pass_context
 @handle_errors
-def entries_cmd(ctx: click.Context, source: str | None, regime: str | None, magnitsky: bool,
-                as_of: date | None, fmt: str) -> None:
+def entries_cmd(
+    ctx: click.Context,
+    source: str | None,
+    regime: str | None,
+    magnitsky: bool,
+    as_of: date | None,
+    fmt: str,
+) -> None:
     """List entries with their designations."""
     if regime is not None and registry().get(regime) is None:
         raise BadInput(f"unknown regime key {regime!r} (see `concord regimes`)")
-    rows = queries.entry_rows(get_store(ctx), source=source, regime=regime, as_of=as_of,
-                              magnitsky=magnitsky)
+    rows = queries.entry_rows(
+        get_store(ctx), source=source, regime=regime, as_of=as_of, magnitsky=magnitsky
+    )
     emit(rows, fmt, title="Entries")
 
 
@@ -177,12 +205,22 @@ def entry(ctx: click.Context, key: str, fmt: str) -> None:
         emit_json(detail)
         return
     click.echo(f"{detail['entry_key']}  {detail['schema']}  {detail['name']}")
-    click.echo(f"first seen {detail['first_seen']}, last seen {detail['last_seen']}"
-               f"{'' if detail['present'] else ' (no longer listed)'}")
-    emit([{**d, "listed": d["listed"]["text"]} for d in detail["designations"]], fmt,
-         title="Designations", columns=["regime", "label", "listed", "first_seen", "last_seen"])
-    emit(detail["statements"], fmt, title="Statements",
-         columns=["entity_id", "prop", "value", "first_seen", "last_seen", "file"])
+    click.echo(
+        f"first seen {detail['first_seen']}, last seen {detail['last_seen']}"
+        f"{'' if detail['present'] else ' (no longer listed)'}"
+    )
+    emit(
+        [{**d, "listed": d["listed"]["text"]} for d in detail["designations"]],
+        fmt,
+        title="Designations",
+        columns=["regime", "label", "listed", "first_seen", "last_seen"],
+    )
+    emit(
+        detail["statements"],
+        fmt,
+        title="Statements",
+        columns=["entity_id", "prop", "value", "first_seen", "last_seen", "file"],
+    )
 
 
 @cli.command()
@@ -192,15 +230,30 @@ def entry(ctx: click.Context, key: str, fmt: str) -> None:
 @format_option
 @click.pass_context
 @handle_errors
-def designations(ctx: click.Context, source: str | None, regime: str | None,
-                 as_of: date | None, fmt: str) -> None:
+def designations(
+    ctx: click.Context, source: str | None, regime: str | None, as_of: date | None, fmt: str
+) -> None:
     """Designations (entry + regime) with listing dates or intervals."""
     found = queries.designations(get_store(ctx), source=source, regime=regime, as_of=as_of)
-    rows = [{**d.as_dict(), "listed": str(d.listed),
-             "delisted": str(d.delisted) if d.delisted else ""} for d in found]
-    emit(rows, fmt, title="Designations",
-         columns=["entry_key", "regime", "label", "listed", "listed_from_list", "first_seen",
-                  "last_seen", "delisted"])
+    rows = [
+        {**d.as_dict(), "listed": str(d.listed), "delisted": str(d.delisted) if d.delisted else ""}
+        for d in found
+    ]
+    emit(
+        rows,
+        fmt,
+        title="Designations",
+        columns=[
+            "entry_key",
+            "regime",
+            "label",
+            "listed",
+            "listed_from_list",
+            "first_seen",
+            "last_seen",
+            "delisted",
+        ],
+    )
 
 
 @cli.command()
@@ -208,9 +261,18 @@ def designations(ctx: click.Context, source: str | None, regime: str | None,
 @handle_errors
 def regimes(fmt: str) -> None:
     """The regime registry."""
-    rows = [{"key": r.key, "jurisdiction": r.jurisdiction, "name": r.name,
-             "in_force": r.in_force, "grounds": ", ".join(r.grounds),
-             "measures": ", ".join(r.measures), "magnitsky": r.magnitsky} for r in registry()]
+    rows = [
+        {
+            "key": r.key,
+            "jurisdiction": r.jurisdiction,
+            "name": r.name,
+            "in_force": r.in_force,
+            "grounds": ", ".join(r.grounds),
+            "measures": ", ".join(r.measures),
+            "magnitsky": r.magnitsky,
+        }
+        for r in registry()
+    ]
     emit(rows, fmt, title="Regimes")
 
 

@@ -16,7 +16,11 @@ from rich.table import Table
 FORMATS = ("table", "csv", "json")
 
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
     help="Output format.",
 )
 
@@ -37,16 +41,21 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def emit(rows: Sequence[dict[str, Any]], fmt: str, title: str | None = None,
-         columns: Sequence[str] | None = None) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    title: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> None:
     """Print `rows` in the chosen format; columns default to the first row's keys."""
     cols = list(columns or (rows[0].keys() if rows else []))
     if fmt == "json":
         click.echo(json.dumps(list(rows), default=_json_default, ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore",
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=cols, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for row in rows:
             writer.writerow({c: _plain(row.get(c)) for c in cols})

@@ -93,8 +93,9 @@ def discover(mirror: Path, known_sources: set[str]) -> tuple[list[SnapshotFolder
             if observed is None:
                 skipped.append(f"{day_dir}: folder name is not a date YYYY-MM-DD")
                 continue
-            paths = sorted(p for p in day_dir.iterdir()
-                           if p.is_file() and p.name.lower() not in SKIP)
+            paths = sorted(
+                p for p in day_dir.iterdir() if p.is_file() and p.name.lower() not in SKIP
+            )
             if paths:
                 found.append(SnapshotFolder(source_dir.name, observed, paths, str(day_dir)))
     return found, skipped

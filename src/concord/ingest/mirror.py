@@ -69,8 +69,11 @@ class IngestReport:
 
 
 def _seen(store: Store, source: str, sha: str) -> dict[str, Any] | None:
-    query = sa.select(snapshots).where(snapshots.c.source == source,
-                                       snapshots.c.sha256 == sha).order_by(snapshots.c.id)
+    query = (
+        sa.select(snapshots)
+        .where(snapshots.c.source == source, snapshots.c.sha256 == sha)
+        .order_by(snapshots.c.id)
+    )
     with store.read() as conn:
         rows = [dict(r._mapping) for r in conn.execute(query)]
     ok = [r for r in rows if r["status"] == "ok"]
@@ -85,10 +88,16 @@ def _snapshot_input(folder: SnapshotFolder, src: Source) -> SnapshotInput:
     files = {name: read_official(named[name]) for name in members}
     parsed = fmt.load()(files)
     return SnapshotInput(
-        source=src.id, observed=folder.observed, path=folder.label,
+        source=src.id,
+        observed=folder.observed,
+        path=folder.label,
         files=[str(named[name]) for name in members],
-        sha256=folder_digest(files), records=parsed.records, published=parsed.published,
-        format=fmt.name, components=parsed.components, warnings=parsed.warnings,
+        sha256=folder_digest(files),
+        records=parsed.records,
+        published=parsed.published,
+        format=fmt.name,
+        components=parsed.components,
+        warnings=parsed.warnings,
     )
 
 
@@ -96,22 +105,31 @@ def _sanity(store: Store, snap: SnapshotInput, src: Source) -> str | None:
     """Why a parsed snapshot must not become current, or None when it may."""
     if not snap.records:
         return "holds no entries: refused, it would delist everyone"
+    # Compared with the snapshot it follows in time (a list grows: an older snapshot added
+    # late is measured against its predecessor, not against today's list).
     with store.read() as conn:
-        current = store.current_snapshot(conn, src.id)
+        current = store.snapshot_as_of(conn, src.id, snap.effective)
     if current is None or not current["entry_count"]:
         return None
     ratio = len(snap.records) / current["entry_count"]
     if ratio < src.min_ratio:
-        return (f"holds {len(snap.records)} entries, {ratio:.0%} of the current "
-                f"{current['entry_count']} ({current['effective']}): refused as likely "
-                "truncated, it would look like mass delisting")
+        return (
+            f"holds {len(snap.records)} entries, {ratio:.0%} of the preceding "
+            f"{current['entry_count']} ({current['effective']}): refused as likely "
+            "truncated, it would look like mass delisting"
+        )
     return None
 
 
 def _placeholder(folder: SnapshotFolder, sha: str) -> SnapshotInput:
-    return SnapshotInput(source=folder.source, observed=folder.observed, path=folder.label,
-                         files=[str(p) for p in folder.paths], sha256=sha,
-                         records=[])
+    return SnapshotInput(
+        source=folder.source,
+        observed=folder.observed,
+        path=folder.label,
+        files=[str(p) for p in folder.paths],
+        sha256=sha,
+        records=[],
+    )
 
 
 def _raw_digest(folder: SnapshotFolder) -> str:
@@ -133,13 +151,19 @@ def ingest_folder(store: Store, folder: SnapshotFolder) -> Outcome:
     sha = _raw_digest(folder)
     seen = _seen(store, folder.source, sha)
     if seen is not None and seen["status"] == "ok":
-        return Outcome(folder.source, folder.observed, folder.label, "unchanged",
-                       "already in the store", seen["entry_count"])
+        return Outcome(
+            folder.source,
+            folder.observed,
+            folder.label,
+            "unchanged",
+            "already in the store",
+            seen["entry_count"],
+        )
     try:
         snap = _snapshot_input(folder, src)
     except ParseError as exc:
-        reason = exc.reason if len(folder.paths) == 1 else str(exc)
-        return _refuse(store, folder, sha, f"{folder.label}: {reason}")
+        why = exc.reason if len(folder.paths) == 1 else str(exc)
+        return _refuse(store, folder, sha, f"{folder.label}: {why}")
     except ConcordError as exc:
         return _refuse(store, folder, sha, f"{folder.label}: {exc}")
     snap.sha256 = sha
@@ -152,8 +176,16 @@ def ingest_folder(store: Store, folder: SnapshotFolder) -> Outcome:
         changes = rebuild_source(store, src.id, extra=snap)
     else:
         _, changes = write_snapshot(store, snap)
-    return Outcome(folder.source, folder.observed, folder.label, "added", "",
-                   len(snap.records), changes, snap.warnings)
+    return Outcome(
+        folder.source,
+        folder.observed,
+        folder.label,
+        "added",
+        "",
+        len(snap.records),
+        changes,
+        snap.warnings,
+    )
 
 
 def rebuild_source(store: Store, source: str, extra: SnapshotInput) -> Changes:
@@ -162,23 +194,26 @@ def rebuild_source(store: Store, source: str, extra: SnapshotInput) -> Changes:
         history = store.ok_snapshots(conn, source)
     replay: list[SnapshotInput] = [extra]
     for row in history:
-        folder = SnapshotFolder(source, row["observed"], [Path(f) for f in row["files"]],
-                                row["path"])
+        folder = SnapshotFolder(
+            source, row["observed"], [Path(f) for f in row["files"]], row["path"]
+        )
         replay.append(_snapshot_input(folder, get_source(source)))
     replay.sort(key=lambda s: s.effective)
     changes = Changes()
     with store.begin() as conn:
         for table in (statements, entries):
             conn.execute(table.delete().where(table.c.source == source))
-        conn.execute(snapshots.delete().where(snapshots.c.source == source,
-                                              snapshots.c.status == "ok"))
+        conn.execute(
+            snapshots.delete().where(snapshots.c.source == source, snapshots.c.status == "ok")
+        )
         for snap in replay:
             changes = SnapshotWriter(store, conn, snap).write()
     return changes
 
 
-def ingest_mirror(store: Store, mirror: Path, progress: Progress | None = None,
-                  only: set[str] | None = None) -> IngestReport:
+def ingest_mirror(
+    store: Store, mirror: Path, progress: Progress | None = None, only: set[str] | None = None
+) -> IngestReport:
     """Ingest every new snapshot folder of a mirror, oldest first per source."""
     folders, skipped = discover(mirror, set(sources()))
     if only:

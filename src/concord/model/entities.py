@@ -27,7 +27,10 @@ def entity_id(source: str, local_id: str) -> str:
     >>> entity_id("ca-sema", "Russia:1P1:54")
     'ca-sema-russia-1p1-54'
     """
-    slug = slugify(local_id, sep="-") or hashlib.sha1(local_id.encode()).hexdigest()[:16]
+    # FtM refuses ids ending in a dash, which slugify leaves for some scripts ("A𢨲" -> "a-").
+    slug = (slugify(local_id, sep="-") or "").strip("-")
+    if not slug:
+        slug = hashlib.sha1(local_id.encode("utf-8")).hexdigest()[:16]
     return f"{source}-{slug}"
 
 

@@ -33,9 +33,11 @@ class Timeline:
 
     @classmethod
     def load(cls, conn: Connection, source: str) -> Timeline:
-        query = (sa.select(snapshots.c.id, snapshots.c.effective)
-                 .where(snapshots.c.source == source, snapshots.c.status == "ok")
-                 .order_by(snapshots.c.effective, snapshots.c.id))
+        query = (
+            sa.select(snapshots.c.id, snapshots.c.effective)
+            .where(snapshots.c.source == source, snapshots.c.status == "ok")
+            .order_by(snapshots.c.effective, snapshots.c.id)
+        )
         rows = list(conn.execute(query))
         return cls([r.id for r in rows], [r.effective for r in rows])
 
@@ -78,8 +80,11 @@ class Designation:
     def as_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
-            "entry_key": self.entry_key, "source": self.source, "regime": self.regime,
-            "label": self.label, "listed": self.listed.as_dict(),
+            "entry_key": self.entry_key,
+            "source": self.source,
+            "regime": self.regime,
+            "label": self.label,
+            "listed": self.listed.as_dict(),
             "listed_from_list": self.listed_from_list,
             "first_seen": self.first_seen.isoformat(),
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
@@ -91,8 +96,10 @@ class Designation:
 def _valid_at(day: date | None) -> Any:
     if day is None:
         return statements.c.last_snapshot.is_(None)
-    return sa.and_(statements.c.first_seen <= day,
-                   sa.or_(statements.c.last_seen.is_(None), statements.c.last_seen >= day))
+    return sa.and_(
+        statements.c.first_seen <= day,
+        sa.or_(statements.c.last_seen.is_(None), statements.c.last_seen >= day),
+    )
 
 
 def _sources(conn: Connection, source: str | None) -> list[str]:
@@ -102,8 +109,9 @@ def _sources(conn: Connection, source: str | None) -> list[str]:
     return sorted(r.source for r in conn.execute(query))
 
 
-def designations(store: Store, source: str | None = None, regime: str | None = None,
-                 as_of: date | None = None) -> list[Designation]:
+def designations(
+    store: Store, source: str | None = None, regime: str | None = None, as_of: date | None = None
+) -> list[Designation]:
     """Designations in force as of `as_of` (current when None), oldest listing first."""
     out: list[Designation] = []
     with store.read() as conn:
@@ -118,14 +126,24 @@ def designations(store: Store, source: str | None = None, regime: str | None = N
     return sorted(out, key=lambda d: (d.listed.until, d.entry_key))
 
 
-def _source_designations(conn: Connection, source: str, timeline: Timeline,
-                         day: date | None) -> list[Designation]:
+def _source_designations(
+    conn: Connection, source: str, timeline: Timeline, day: date | None
+) -> list[Designation]:
     live = sa.select(statements.c.entity_id).where(
-        statements.c.source == source, statements.c.schema == "Sanction",
-        statements.c.prop == "entity", _valid_at(day))
-    query = sa.select(statements).where(
-        statements.c.source == source, statements.c.entity_id.in_(live),
-        statements.c.prop.in_(DESIGNATION_PROPS)).order_by(statements.c.first_seen)
+        statements.c.source == source,
+        statements.c.schema == "Sanction",
+        statements.c.prop == "entity",
+        _valid_at(day),
+    )
+    query = (
+        sa.select(statements)
+        .where(
+            statements.c.source == source,
+            statements.c.entity_id.in_(live),
+            statements.c.prop.in_(DESIGNATION_PROPS),
+        )
+        .order_by(statements.c.first_seen)
+    )
     grouped: dict[str, list[Any]] = defaultdict(list)
     for row in conn.execute(query):
         grouped[row.entity_id].append(row)
@@ -134,8 +152,11 @@ def _source_designations(conn: Connection, source: str, timeline: Timeline,
 
 def _designation(rows: list[Any], timeline: Timeline, day: date | None) -> Designation:
     def values(prop: str) -> list[str]:
-        live = [r.value for r in rows if r.prop == prop and
-                (r.last_seen is None or day is None or r.last_seen >= day)]
+        live = [
+            r.value
+            for r in rows
+            if r.prop == prop and (r.last_seen is None or day is None or r.last_seen >= day)
+        ]
         return sorted(set(live)) or sorted({r.value for r in rows if r.prop == prop})
 
     runs = [r for r in rows if r.prop == "entity"]
@@ -152,10 +173,17 @@ def _designation(rows: list[Any], timeline: Timeline, day: date | None) -> Desig
         delisted = DateInterval(run.last_seen, gone) if gone else None
     regime = values("programId")
     return Designation(
-        entry_key=run.entry_key, source=run.source, sanction_id=run.entity_id,
-        regime=regime[0] if regime else None, label="; ".join(values("program")),
-        listed=listed, listed_from_list=from_list, first_seen=run.first_seen,
-        last_seen=run.last_seen, delisted=delisted, reasons=values("reason"),
+        entry_key=run.entry_key,
+        source=run.source,
+        sanction_id=run.entity_id,
+        regime=regime[0] if regime else None,
+        label="; ".join(values("program")),
+        listed=listed,
+        listed_from_list=from_list,
+        first_seen=run.first_seen,
+        last_seen=run.last_seen,
+        delisted=delisted,
+        reasons=values("reason"),
     )
 
 
@@ -164,32 +192,59 @@ def sources_summary(store: Store) -> list[dict[str, Any]]:
     magnitsky = registry().magnitsky_keys()
     rows = []
     with store.read() as conn:
-        counts = {(r.source, r.status): (r.n, r.newest, r.oldest) for r in conn.execute(
-            sa.select(snapshots.c.source, snapshots.c.status, sa.func.count().label("n"),
-                      sa.func.max(snapshots.c.effective).label("newest"),
-                      sa.func.min(snapshots.c.effective).label("oldest"))
-            .group_by(snapshots.c.source, snapshots.c.status))}
-        present: dict[str, int] = dict(conn.execute(
-            sa.select(entries.c.source, sa.func.count()).where(entries.c.present.is_(True))
-            .group_by(entries.c.source)).all())
-        mag: dict[str, int] = dict(conn.execute(
-            sa.select(statements.c.source, sa.func.count(sa.distinct(statements.c.entry_key)))
-            .where(statements.c.prop == "programId", statements.c.value.in_(magnitsky),
-                   statements.c.last_snapshot.is_(None))
-            .group_by(statements.c.source)).all())
+        counts = {
+            (r.source, r.status): (r.n, r.newest, r.oldest)
+            for r in conn.execute(
+                sa.select(
+                    snapshots.c.source,
+                    snapshots.c.status,
+                    sa.func.count().label("n"),
+                    sa.func.max(snapshots.c.effective).label("newest"),
+                    sa.func.min(snapshots.c.effective).label("oldest"),
+                ).group_by(snapshots.c.source, snapshots.c.status)
+            )
+        }
+        present: dict[str, int] = dict(
+            conn.execute(
+                sa.select(entries.c.source, sa.func.count())
+                .where(entries.c.present.is_(True))
+                .group_by(entries.c.source)
+            ).all()
+        )
+        mag: dict[str, int] = dict(
+            conn.execute(
+                sa.select(statements.c.source, sa.func.count(sa.distinct(statements.c.entry_key)))
+                .where(
+                    statements.c.prop == "programId",
+                    statements.c.value.in_(magnitsky),
+                    statements.c.last_snapshot.is_(None),
+                )
+                .group_by(statements.c.source)
+            ).all()
+        )
     for source in sorted({s for s, _ in counts}):
         ok = counts.get((source, "ok"), (0, None, None))
-        rows.append({
-            "source": source, "snapshots": ok[0],
-            "refused": counts.get((source, "refused"), (0, None, None))[0],
-            "oldest": ok[2], "newest": ok[1], "entries": present.get(source, 0),
-            "magnitsky_entries": mag.get(source, 0),
-        })
+        rows.append(
+            {
+                "source": source,
+                "snapshots": ok[0],
+                "refused": counts.get((source, "refused"), (0, None, None))[0],
+                "oldest": ok[2],
+                "newest": ok[1],
+                "entries": present.get(source, 0),
+                "magnitsky_entries": mag.get(source, 0),
+            }
+        )
     return rows
 
 
-def entry_rows(store: Store, source: str | None = None, regime: str | None = None,
-               as_of: date | None = None, magnitsky: bool = False) -> list[dict[str, Any]]:
+def entry_rows(
+    store: Store,
+    source: str | None = None,
+    regime: str | None = None,
+    as_of: date | None = None,
+    magnitsky: bool = False,
+) -> list[dict[str, Any]]:
     """List entries with their designations (filtered by regime / Magnitsky class)."""
     found = designations(store, source=source, regime=regime, as_of=as_of)
     if magnitsky:
@@ -199,17 +254,22 @@ def entry_rows(store: Store, source: str | None = None, regime: str | None = Non
     for d in found:
         by_entry[d.entry_key].append(d)
     with store.read() as conn:
-        info = {r.entry_key: r for r in conn.execute(
-            sa.select(entries).where(entries.c.entry_key.in_(list(by_entry))))}
+        info = {
+            r.entry_key: r
+            for r in conn.execute(sa.select(entries).where(entries.c.entry_key.in_(list(by_entry))))
+        }
     out = []
     for key, ds in by_entry.items():
         row = info.get(key)
-        out.append({
-            "entry_key": key, "schema": row.schema if row else "",
-            "name": row.caption if row else "",
-            "regimes": ", ".join(sorted({d.regime or d.label for d in ds})),
-            "listed": "; ".join(sorted({str(d.listed) for d in ds})),
-        })
+        out.append(
+            {
+                "entry_key": key,
+                "schema": row.schema if row else "",
+                "name": row.caption if row else "",
+                "regimes": ", ".join(sorted({d.regime or d.label for d in ds})),
+                "listed": "; ".join(sorted({str(d.listed) for d in ds})),
+            }
+        )
     return sorted(out, key=lambda r: r["entry_key"])
 
 
@@ -219,25 +279,43 @@ def entry_detail(store: Store, key: str) -> dict[str, Any]:
         row = conn.execute(sa.select(entries).where(entries.c.entry_key == key)).first()
         if row is None:
             raise NotFound(f"no entry {key!r} in the store")
-        files = {r.id: r.files for r in conn.execute(
-            sa.select(snapshots.c.id, snapshots.c.files).where(
-                snapshots.c.source == row.source))}
-        stmts = conn.execute(sa.select(statements).where(statements.c.entry_key == key)
-                             .order_by(statements.c.entity_id, statements.c.prop,
-                                       statements.c.first_seen)).all()
-    props = [{
-        "entity_id": s.entity_id, "schema": s.schema, "prop": s.prop, "value": s.value,
-        "first_seen": s.first_seen.isoformat(),
-        "last_seen": s.last_seen.isoformat() if s.last_seen else None,
-        "current": s.last_snapshot is None,
-        "file": _file_of(files.get(s.first_snapshot, []), s.origin),
-    } for s in stmts]
+        files = {
+            r.id: r.files
+            for r in conn.execute(
+                sa.select(snapshots.c.id, snapshots.c.files).where(snapshots.c.source == row.source)
+            )
+        }
+        stmts = conn.execute(
+            sa.select(statements)
+            .where(statements.c.entry_key == key)
+            .order_by(statements.c.entity_id, statements.c.prop, statements.c.first_seen)
+        ).all()
+    props = [
+        {
+            "entity_id": s.entity_id,
+            "schema": s.schema,
+            "prop": s.prop,
+            "value": s.value,
+            "first_seen": s.first_seen.isoformat(),
+            "last_seen": s.last_seen.isoformat() if s.last_seen else None,
+            "current": s.last_snapshot is None,
+            "file": _file_of(files.get(s.first_snapshot, []), s.origin),
+        }
+        for s in stmts
+    ]
     return {
-        "entry_key": key, "source": row.source, "entity_id": row.entity_id,
-        "schema": row.schema, "name": row.caption, "raw": row.raw, "present": row.present,
-        "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
-        "designations": [d.as_dict() for d in designations(store, source=row.source)
-                         if d.entry_key == key],
+        "entry_key": key,
+        "source": row.source,
+        "entity_id": row.entity_id,
+        "schema": row.schema,
+        "name": row.caption,
+        "raw": row.raw,
+        "present": row.present,
+        "first_seen": row.first_seen.isoformat(),
+        "last_seen": row.last_seen.isoformat(),
+        "designations": [
+            d.as_dict() for d in designations(store, source=row.source) if d.entry_key == key
+        ],
         "statements": props,
     }
 
@@ -265,8 +343,13 @@ def export_entities(store: Store, source: str | None = None) -> Iterator[dict[st
             if current is None or current["id"] != row.entity_id:
                 if current is not None:
                     yield current
-                current = {"id": row.entity_id, "schema": row.schema, "properties": {},
-                           "datasets": [row.source], "first_seen": row.first_seen.isoformat()}
+                current = {
+                    "id": row.entity_id,
+                    "schema": row.schema,
+                    "properties": {},
+                    "datasets": [row.source],
+                    "first_seen": row.first_seen.isoformat(),
+                }
             values = current["properties"].setdefault(row.prop, [])
             if row.value not in values:
                 values.append(row.value)

@@ -78,8 +78,9 @@ class Store:
 
     def snapshot_rows(self, source: str | None = None) -> list[dict[str, Any]]:
         """Every snapshot (ok and refused), oldest first."""
-        query = sa.select(snapshots).order_by(snapshots.c.source, snapshots.c.effective,
-                                              snapshots.c.id)
+        query = sa.select(snapshots).order_by(
+            snapshots.c.source, snapshots.c.effective, snapshots.c.id
+        )
         if source is not None:
             query = query.where(snapshots.c.source == source)
         with self.read() as conn:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -83,18 +83,32 @@ def stmt_hash(entity_id: str, schema: str, prop: str, value: str, lang: str | No
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
-def insert_snapshot_row(conn: Connection, snap: SnapshotInput, status: str,
-                        message: str | None = None, entry_count: int | None = None) -> int:
+def insert_snapshot_row(
+    conn: Connection,
+    snap: SnapshotInput,
+    status: str,
+    message: str | None = None,
+    entry_count: int | None = None,
+) -> int:
     """Record a snapshot (accepted or refused); returns its id."""
     result = conn.execute(
         snapshots.insert().values(
-            source=snap.source, observed=snap.observed, published=snap.published,
-            effective=snap.effective, path=snap.path, files=snap.files, format=snap.format,
-            sha256=snap.sha256, entry_count=entry_count, status=status, message=message,
-            warnings=list(snap.warnings), ingested_at=_now(),
+            source=snap.source,
+            observed=snap.observed,
+            published=snap.published,
+            effective=snap.effective,
+            path=snap.path,
+            files=snap.files,
+            format=snap.format,
+            sha256=snap.sha256,
+            entry_count=entry_count,
+            status=status,
+            message=message,
+            warnings=list(snap.warnings),
+            ingested_at=_now(),
         )
     )
     key = result.inserted_primary_key
@@ -131,21 +145,26 @@ class SnapshotWriter:
     def write(self) -> Changes:
         """Apply the snapshot; the caller's transaction makes it atomic."""
         records = _unique(self.snap.records)
-        self.snapshot_id = insert_snapshot_row(self.conn, self.snap, "ok",
-                                               entry_count=len(records))
+        self.snapshot_id = insert_snapshot_row(self.conn, self.snap, "ok", entry_count=len(records))
         known = self._known_entries()
-        changed = [r for key, r in records.items()
-                   if key not in known or known[key] != (r.fingerprint, True)]
+        changed = [
+            r
+            for key, r in records.items()
+            if key not in known or known[key] != (r.fingerprint, True)
+        ]
         self.changes.unchanged = len(records) - len(changed)
         for start in range(0, len(changed), BATCH):
-            self._apply_changed(changed[start:start + BATCH], known)
+            self._apply_changed(changed[start : start + BATCH], known)
         gone = [key for key, (_, present) in known.items() if present and key not in records]
         self.changes.removed = len(gone)
         for start in range(0, len(gone), BATCH):
-            self._close_entries(gone[start:start + BATCH])
+            self._close_entries(gone[start : start + BATCH])
         self._touch_present()
-        self.conn.execute(snapshots.update().where(snapshots.c.id == self.snapshot_id)
-                          .values(changes=self.changes.as_dict()))
+        self.conn.execute(
+            snapshots.update()
+            .where(snapshots.c.id == self.snapshot_id)
+            .values(changes=self.changes.as_dict())
+        )
         return self.changes
 
     def _key(self, local_id: str) -> str:
@@ -153,21 +172,22 @@ class SnapshotWriter:
 
     def _known_entries(self) -> dict[str, tuple[str, bool]]:
         query = sa.select(entries.c.local_id, entries.c.fingerprint, entries.c.present).where(
-            entries.c.source == self.snap.source)
-        return {row.local_id: (row.fingerprint, bool(row.present))
-                for row in self.conn.execute(query)}
+            entries.c.source == self.snap.source
+        )
+        return {
+            row.local_id: (row.fingerprint, bool(row.present)) for row in self.conn.execute(query)
+        }
 
     def _open_statements(self, keys: Iterable[str]) -> dict[str, dict[str, tuple[int, str | None]]]:
-        query = sa.select(statements.c.id, statements.c.entry_key, statements.c.stmt_id,
-                          statements.c.origin).where(
-            statements.c.entry_key.in_(list(keys)), statements.c.last_snapshot.is_(None))
+        query = sa.select(
+            statements.c.id, statements.c.entry_key, statements.c.stmt_id, statements.c.origin
+        ).where(statements.c.entry_key.in_(list(keys)), statements.c.last_snapshot.is_(None))
         out: dict[str, dict[str, tuple[int, str | None]]] = {}
         for row in self.conn.execute(query):
             out.setdefault(row.entry_key, {})[row.stmt_id] = (row.id, row.origin)
         return out
 
-    def _apply_changed(self, batch: list[EntryRecord],
-                       known: dict[str, tuple[str, bool]]) -> None:
+    def _apply_changed(self, batch: list[EntryRecord], known: dict[str, tuple[str, bool]]) -> None:
         opened = self._open_statements(self._key(r.local_id) for r in batch)
         to_insert: list[dict[str, Any]] = []
         to_close: list[int] = []
@@ -178,8 +198,9 @@ class SnapshotWriter:
             new = self._statement_rows(key, built)
             old = opened.get(key, {})
             for sid, (row_id, origin) in old.items():
-                if sid not in new and (origin is None or origin in self.snap.components
-                                       or not self.snap.components):
+                if sid not in new and (
+                    origin is None or origin in self.snap.components or not self.snap.components
+                ):
                     to_close.append(row_id)
             to_insert.extend(row for sid, row in new.items() if sid not in old)
             entry_rows.append(self._entry_row(record, key, built))
@@ -202,46 +223,74 @@ class SnapshotWriter:
                     continue
                 sid = stmt_hash(stmt.entity_id, stmt.schema, stmt.prop, stmt.value, stmt.lang)
                 rows[sid] = {
-                    "stmt_id": sid, "entry_key": key, "source": self.snap.source,
-                    "entity_id": stmt.entity_id, "schema": stmt.schema, "prop": stmt.prop,
-                    "value": stmt.value, "lang": stmt.lang,
-                    "original_value": stmt.original_value, "origin": stmt.origin,
-                    "first_seen": snap_date, "first_snapshot": snap_id,
-                    "last_seen": None, "last_snapshot": None,
+                    "stmt_id": sid,
+                    "entry_key": key,
+                    "source": self.snap.source,
+                    "entity_id": stmt.entity_id,
+                    "schema": stmt.schema,
+                    "prop": stmt.prop,
+                    "value": stmt.value,
+                    "lang": stmt.lang,
+                    "original_value": stmt.original_value,
+                    "origin": stmt.origin,
+                    "first_seen": snap_date,
+                    "first_snapshot": snap_id,
+                    "last_seen": None,
+                    "last_snapshot": None,
                 }
         return rows
 
-    def _entry_row(self, record: EntryRecord, key: str,
-                   built: list[StatementEntity]) -> dict[str, Any]:
+    def _entry_row(
+        self, record: EntryRecord, key: str, built: list[StatementEntity]
+    ) -> dict[str, Any]:
         main = built[0] if built else None
         return {
-            "entry_key": key, "source": self.snap.source, "local_id": record.local_id,
+            "entry_key": key,
+            "source": self.snap.source,
+            "local_id": record.local_id,
             "entity_id": main.id if main is not None and main.id else key,
             "schema": main.schema.name if main is not None else "Thing",
             "caption": main.caption if main is not None else record.local_id,
-            "raw": dict(record.raw) or None, "fingerprint": record.fingerprint,
-            "first_seen": self.snap.effective, "last_seen": self.snap.effective,
+            "raw": dict(record.raw) or None,
+            "fingerprint": record.fingerprint,
+            "first_seen": self.snap.effective,
+            "last_seen": self.snap.effective,
             "present": True,
         }
 
-    def _upsert_entries(self, rows: list[dict[str, Any]],
-                        known: dict[str, tuple[str, bool]]) -> None:
+    def _upsert_entries(
+        self, rows: list[dict[str, Any]], known: dict[str, tuple[str, bool]]
+    ) -> None:
         fresh = [r for r in rows if r["local_id"] not in known]
         if fresh:
             self.conn.execute(entries.insert(), fresh)
-        for row in rows:
-            if row["local_id"] in known:
-                values = {k: v for k, v in row.items() if k not in ("entry_key", "first_seen")}
-                self.conn.execute(entries.update().where(
-                    entries.c.entry_key == row["entry_key"]).values(**values))
+        stale = [{**row, "key": row["entry_key"]} for row in rows if row["local_id"] in known]
+        if stale:
+            columns = (
+                "entity_id",
+                "schema",
+                "caption",
+                "raw",
+                "fingerprint",
+                "last_seen",
+                "present",
+            )
+            self.conn.execute(
+                entries.update()
+                .where(entries.c.entry_key == sa.bindparam("key"))
+                .values({c: sa.bindparam(c) for c in columns}),
+                stale,
+            )
 
     def _close(self, row_ids: list[int]) -> None:
         if not row_ids or self.prev is None:
             return
         for start in range(0, len(row_ids), BATCH):
             self.conn.execute(
-                statements.update().where(statements.c.id.in_(row_ids[start:start + BATCH]))
-                .values(last_seen=self.prev["effective"], last_snapshot=self.prev["id"]))
+                statements.update()
+                .where(statements.c.id.in_(row_ids[start : start + BATCH]))
+                .values(last_seen=self.prev["effective"], last_snapshot=self.prev["id"])
+            )
         self.changes.statements_closed += len(row_ids)
 
     def _close_entries(self, local_ids: list[str]) -> None:
@@ -249,17 +298,21 @@ class SnapshotWriter:
             return
         keys = [self._key(k) for k in local_ids]
         result = self.conn.execute(
-            statements.update().where(statements.c.entry_key.in_(keys),
-                                      statements.c.last_snapshot.is_(None))
-            .values(last_seen=self.prev["effective"], last_snapshot=self.prev["id"]))
+            statements.update()
+            .where(statements.c.entry_key.in_(keys), statements.c.last_snapshot.is_(None))
+            .values(last_seen=self.prev["effective"], last_snapshot=self.prev["id"])
+        )
         self.changes.statements_closed += result.rowcount
-        self.conn.execute(entries.update().where(entries.c.entry_key.in_(keys))
-                          .values(present=False))
+        self.conn.execute(
+            entries.update().where(entries.c.entry_key.in_(keys)).values(present=False)
+        )
 
     def _touch_present(self) -> None:
-        self.conn.execute(entries.update().where(entries.c.source == self.snap.source,
-                                                 entries.c.present.is_(True))
-                          .values(last_seen=self.snap.effective))
+        self.conn.execute(
+            entries.update()
+            .where(entries.c.source == self.snap.source, entries.c.present.is_(True))
+            .values(last_seen=self.snap.effective)
+        )
 
 
 def write_snapshot(store: Store, snap: SnapshotInput) -> tuple[int, Changes]:

@@ -1,0 +1,51 @@
+"""The same ingest on a real PostgreSQL database (created and dropped by the test)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from concord.ingest import ingest_mirror
+from concord.store import Store
+from concord.store.queries import designations, sources_summary
+
+ADMIN_URL = os.environ.get(
+    "CONCORD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1/postgres"
+)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"concord_test_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {ADMIN_URL}: {exc}")
+    try:
+        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_store_matches_sqlite(pg_url: str, mirror: Path, tmp_path: Path) -> None:
+    only = {"ca-sema", "au-dfat"}
+    pg = Store(pg_url)
+    lite = Store(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    for store in (pg, lite):
+        report = ingest_mirror(store, mirror, only=only)
+        assert report.refused == [] and report.count("added") == 5
+    assert sources_summary(pg) == sources_summary(lite)
+    assert [d.as_dict() for d in designations(pg)] == [d.as_dict() for d in designations(lite)]
+    again = ingest_mirror(pg, mirror, only=only)
+    assert again.count("unchanged") == 5
+    pg.dispose()
