@@ -30,7 +30,7 @@ layers: $(BIN)/concord
 	$(BIN)/lint-imports
 
 unit: $(BIN)/concord
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q
 
 bench: $(BIN)/concord
 	$(BIN)/python bench/ingest.py

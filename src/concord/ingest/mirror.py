@@ -1,13 +1,16 @@
 """Ingest a mirror folder or a few files: parse each new snapshot, check it, write it.
 
 A snapshot is refused (and the source's current state kept) when its files cannot be
-parsed, or when it holds no entries or far fewer than the current snapshot (by the source's
-`min_ratio`): an empty or truncated download must never look like mass delisting.
+parsed, or when it holds no entries or far fewer than the snapshot it follows (by the
+source's `min_ratio`): an empty or truncated download must never look like mass delisting.
+
+Parsing and building (CPU) run per source in worker processes; the main process writes
+each prepared snapshot in one transaction as it arrives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,15 +26,20 @@ from concord.ingest.folders import (
     official_name,
     read_official,
 )
+from concord.ingest.series import run_series
 from concord.sources.registry import Source, get_source, sources
 from concord.store.store import Store
 from concord.store.tables import entries, snapshots, statements
 from concord.store.writer import (
     Changes,
+    Known,
+    PreparedSnapshot,
     SnapshotInput,
     SnapshotWriter,
+    load_known,
+    prepare,
+    write_prepared,
     write_refused,
-    write_snapshot,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -68,16 +76,26 @@ class IngestReport:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
-def _seen(store: Store, source: str, sha: str) -> dict[str, Any] | None:
-    query = (
-        sa.select(snapshots)
-        .where(snapshots.c.source == source, snapshots.c.sha256 == sha)
-        .order_by(snapshots.c.id)
-    )
-    with store.read() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
-    ok = [r for r in rows if r["status"] == "ok"]
-    return ok[0] if ok else (rows[0] if rows else None)
+@dataclass
+class SeriesStart:
+    """What preparing a source's new snapshots needs to know of the store (picklable)."""
+
+    source: str
+    known: Known
+    history: list[tuple[date, int]]  # (effective, entry count) of accepted snapshots
+    accepted: set[str]  # sha256 of accepted snapshots
+
+
+@dataclass
+class Result:
+    """One folder, prepared or judged: `prepared` set when it is to be written."""
+
+    folder: SnapshotFolder
+    sha: str
+    status: str  # prepared | unchanged | refused | older
+    message: str = ""
+    entries: int | None = None
+    prepared: PreparedSnapshot | None = None
 
 
 def _snapshot_input(folder: SnapshotFolder, src: Source) -> SnapshotInput:
@@ -88,37 +106,91 @@ def _snapshot_input(folder: SnapshotFolder, src: Source) -> SnapshotInput:
     files = {name: read_official(named[name]) for name in members}
     parsed = fmt.load()(files)
     return SnapshotInput(
-        source=src.id,
-        observed=folder.observed,
-        path=folder.label,
-        files=[str(named[name]) for name in members],
-        sha256=folder_digest(files),
-        records=parsed.records,
-        published=parsed.published,
-        format=fmt.name,
-        components=parsed.components,
-        warnings=parsed.warnings,
-    )
+        source=src.id, observed=folder.observed, path=folder.label,
+        files=[str(named[name]) for name in members], sha256=folder_digest(files),
+        records=parsed.records, published=parsed.published, format=fmt.name,
+        components=parsed.components, warnings=parsed.warnings,
+    )  # fmt: skip
 
 
-def _sanity(store: Store, snap: SnapshotInput, src: Source) -> str | None:
-    """Why a parsed snapshot must not become current, or None when it may."""
+def _raw_digest(folder: SnapshotFolder) -> str:
+    try:
+        return folder_digest({official_name(p): read_official(p) for p in folder.paths})
+    except ParseError:
+        return folder_digest({official_name(p): p.read_bytes() for p in folder.paths})
+
+
+def sanity(snap: SnapshotInput, src: Source, history: list[tuple[date, int]]) -> str | None:
+    """Why a parsed snapshot must not become current, or None when it may.
+
+    It is measured against the accepted snapshot it follows in time (a list grows: an older
+    snapshot added late is compared with its predecessor, not with today's list).
+    """
     if not snap.records:
         return "holds no entries: refused, it would delist everyone"
-    # Compared with the snapshot it follows in time (a list grows: an older snapshot added
-    # late is measured against its predecessor, not against today's list).
-    with store.read() as conn:
-        current = store.snapshot_as_of(conn, src.id, snap.effective)
-    if current is None or not current["entry_count"]:
+    before = [(day, count) for day, count in history if day <= snap.effective]
+    if not before or not before[-1][1]:
         return None
-    ratio = len(snap.records) / current["entry_count"]
+    day, count = before[-1]
+    ratio = len(snap.records) / count
     if ratio < src.min_ratio:
         return (
-            f"holds {len(snap.records)} entries, {ratio:.0%} of the preceding "
-            f"{current['entry_count']} ({current['effective']}): refused as likely "
-            "truncated, it would look like mass delisting"
+            f"holds {len(snap.records)} entries, {ratio:.0%} of the preceding {count} "
+            f"({day}): refused as likely truncated, it would look like mass delisting"
         )
     return None
+
+
+def prepare_series(start: SeriesStart, folders: list[SnapshotFolder]) -> Iterator[Result]:
+    """Parse, check and build a source's new snapshots in date order (no database)."""
+    src = get_source(start.source)
+    known, history = start.known, list(start.history)
+    for folder in folders:
+        sha = _raw_digest(folder)
+        if sha in start.accepted:
+            yield Result(folder, sha, "unchanged", "already in the store")
+            continue
+        try:
+            snap = _snapshot_input(folder, src)
+        except ParseError as exc:
+            why = exc.reason if len(folder.paths) == 1 else str(exc)
+            yield Result(folder, sha, "refused", f"{folder.label}: {why}")
+            continue
+        except ConcordError as exc:
+            yield Result(folder, sha, "refused", f"{folder.label}: {exc}")
+            continue
+        snap.sha256 = sha
+        if history and snap.effective < history[-1][0]:
+            yield Result(folder, sha, "older")
+            continue
+        reason = sanity(snap, src, history)
+        if reason is not None:
+            yield Result(folder, sha, "refused", f"{folder.label}: {reason}")
+            continue
+        prepared = prepare(snap, known)
+        snap.records = []  # the builders are spent; what is left crosses processes
+        known = prepared.known_after(known)
+        history.append((snap.effective, prepared.entry_count))
+        yield Result(folder, sha, "prepared", entries=prepared.entry_count, prepared=prepared)
+
+
+def series_start(store: Store, source: str) -> SeriesStart:
+    """The store's state of one source, as `prepare_series` needs it."""
+    with store.read() as conn:
+        known = load_known(conn, source)
+        rows = store.ok_snapshots(conn, source)
+    history = [(r["effective"], r["entry_count"] or 0) for r in rows]
+    return SeriesStart(source, known, history, {r["sha256"] for r in rows})
+
+
+def _seen(store: Store, source: str, sha: str) -> bool:
+    query = (
+        sa.select(sa.func.count())
+        .select_from(snapshots)
+        .where(snapshots.c.source == source, snapshots.c.sha256 == sha)
+    )
+    with store.read() as conn:
+        return bool(conn.execute(query).scalar_one())
 
 
 def _placeholder(folder: SnapshotFolder, sha: str) -> SnapshotInput:
@@ -132,73 +204,37 @@ def _placeholder(folder: SnapshotFolder, sha: str) -> SnapshotInput:
     )
 
 
-def _raw_digest(folder: SnapshotFolder) -> str:
-    try:
-        return folder_digest({official_name(p): read_official(p) for p in folder.paths})
-    except ParseError:
-        return folder_digest({official_name(p): p.read_bytes() for p in folder.paths})
+def apply_result(store: Store, result: Result) -> Outcome:
+    """Write what a prepared folder holds, or record its refusal; the outcome."""
+    folder = result.folder
+    base = Outcome(folder.source, folder.observed, folder.label, result.status, result.message,
+                   result.entries)  # fmt: skip
+    if result.status == "refused":
+        if not _seen(store, folder.source, result.sha):
+            write_refused(store, _placeholder(folder, result.sha), result.message)
+        return base
+    if result.status == "older":
+        changes = rebuild_source(store, folder.source, folder)
+        base.status, base.changes = "added", changes
+        return base
+    if result.prepared is None:
+        return base
+    _, changes = write_prepared(store, result.prepared)
+    base.status, base.changes = "added", changes
+    base.warnings = result.prepared.snap.warnings
+    return base
 
 
-def _refuse(store: Store, folder: SnapshotFolder, sha: str, message: str) -> Outcome:
-    if _seen(store, folder.source, sha) is None:
-        write_refused(store, _placeholder(folder, sha), message)
-    return Outcome(folder.source, folder.observed, folder.label, "refused", message)
-
-
-def ingest_folder(store: Store, folder: SnapshotFolder) -> Outcome:
-    """Ingest one snapshot folder unless the store already holds it."""
-    src = get_source(folder.source)
-    sha = _raw_digest(folder)
-    seen = _seen(store, folder.source, sha)
-    if seen is not None and seen["status"] == "ok":
-        return Outcome(
-            folder.source,
-            folder.observed,
-            folder.label,
-            "unchanged",
-            "already in the store",
-            seen["entry_count"],
-        )
-    try:
-        snap = _snapshot_input(folder, src)
-    except ParseError as exc:
-        why = exc.reason if len(folder.paths) == 1 else str(exc)
-        return _refuse(store, folder, sha, f"{folder.label}: {why}")
-    except ConcordError as exc:
-        return _refuse(store, folder, sha, f"{folder.label}: {exc}")
-    snap.sha256 = sha
-    reason = _sanity(store, snap, src)
-    if reason is not None:
-        return _refuse(store, folder, sha, f"{folder.label}: {reason}")
-    with store.read() as conn:
-        current = store.current_snapshot(conn, src.id)
-    if current is not None and snap.effective < current["effective"]:
-        changes = rebuild_source(store, src.id, extra=snap)
-    else:
-        _, changes = write_snapshot(store, snap)
-    return Outcome(
-        folder.source,
-        folder.observed,
-        folder.label,
-        "added",
-        "",
-        len(snap.records),
-        changes,
-        snap.warnings,
-    )
-
-
-def rebuild_source(store: Store, source: str, extra: SnapshotInput) -> Changes:
+def rebuild_source(store: Store, source: str, extra: SnapshotFolder) -> Changes:
     """Replay a source's history with a snapshot older than its current one, atomically."""
+    src = get_source(source)
     with store.read() as conn:
         history = store.ok_snapshots(conn, source)
-    replay: list[SnapshotInput] = [extra]
-    for row in history:
-        folder = SnapshotFolder(
-            source, row["observed"], [Path(f) for f in row["files"]], row["path"]
-        )
-        replay.append(_snapshot_input(folder, get_source(source)))
-    replay.sort(key=lambda s: s.effective)
+    folders = [extra] + [
+        SnapshotFolder(source, r["observed"], [Path(f) for f in r["files"]], r["path"])
+        for r in history
+    ]
+    replay = sorted((_snapshot_input(f, src) for f in folders), key=lambda s: s.effective)
     changes = Changes()
     with store.begin() as conn:
         for table in (statements, entries):
@@ -206,23 +242,40 @@ def rebuild_source(store: Store, source: str, extra: SnapshotInput) -> Changes:
         conn.execute(
             snapshots.delete().where(snapshots.c.source == source, snapshots.c.status == "ok")
         )
+        known: Known = {}
         for snap in replay:
-            changes = SnapshotWriter(store, conn, snap).write()
+            prepared = prepare(snap, known)
+            changes = SnapshotWriter(store, conn, prepared).write()
+            known = prepared.known_after(known)
     return changes
 
 
+def _by_source(folders: list[SnapshotFolder]) -> dict[str, list[SnapshotFolder]]:
+    out: dict[str, list[SnapshotFolder]] = {}
+    for folder in sorted(folders, key=lambda f: (f.source, f.observed)):
+        out.setdefault(folder.source, []).append(folder)
+    return out
+
+
 def ingest_mirror(
-    store: Store, mirror: Path, progress: Progress | None = None, only: set[str] | None = None
+    store: Store,
+    mirror: Path,
+    progress: Progress | None = None,
+    only: set[str] | None = None,
+    workers: int = 2,
 ) -> IngestReport:
     """Ingest every new snapshot folder of a mirror, oldest first per source."""
     folders, skipped = discover(mirror, set(sources()))
     if only:
         folders = [f for f in folders if f.source in only]
     report = IngestReport(skipped=skipped)
-    for index, folder in enumerate(folders):
+    groups = _by_source(folders)
+    starts = {source: series_start(store, source) for source in groups}
+    jobs: list[tuple[Any, ...]] = [(starts[s], groups[s]) for s in groups]
+    for index, result in enumerate(run_series(prepare_series, jobs, workers)):
         if progress is not None:
-            progress(f"{folder.source} {folder.observed}", index, len(folders))
-        report.outcomes.append(ingest_folder(store, folder))
+            progress(f"{result.folder.source} {result.folder.observed}", index, len(folders))
+        report.outcomes.append(apply_result(store, result))
     if progress is not None:
         progress("done", len(folders), len(folders))
     return report
@@ -234,6 +287,6 @@ def ingest_files(store: Store, source: str, observed: date, paths: list[Path]) -
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise BadInput(f"file not found: {', '.join(missing)}")
-    label = ", ".join(str(p) for p in paths)
-    folder = SnapshotFolder(source, observed, paths, label)
-    return IngestReport(outcomes=[ingest_folder(store, folder)])
+    folder = SnapshotFolder(source, observed, paths, ", ".join(str(p) for p in paths))
+    results = prepare_series(series_start(store, source), [folder])
+    return IngestReport(outcomes=[apply_result(store, r) for r in results])

@@ -38,12 +38,22 @@ class Record:
         build: makes the entry's entities: its main entity (Person, Organization,
             LegalEntity, Vessel...) first, then one Sanction per designation, then any others.
         raw: identifying fields as the list writes them (e.g. Canada's country/schedule/item).
+        parts: optional fingerprints per component file (e.g. ``{"sdn": ..., "alt": ...}``),
+            one for each component present in the snapshot. With them the store can tell
+            that an entry is unchanged when only an absent component differs (its statements
+            are carried forward), and a change of file format with the same content
+            rebuilds nothing.
     """
 
     local_id: str
     fingerprint: str
     build: Builder
     raw: Mapping[str, str] = field(default_factory=dict)
+    parts: Mapping[str, str] | None = None
+
+    def fingerprints(self) -> dict[str, str]:
+        """The fingerprints the store compares: `parts`, or the whole record's."""
+        return dict(self.parts) if self.parts is not None else {"*": self.fingerprint}
 
 
 @dataclass

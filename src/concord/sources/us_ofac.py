@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import io
 import re
 from collections import Counter, defaultdict
@@ -84,6 +85,7 @@ class Entry(NamedTuple):
     links: tuple[tuple[str, str | None], ...]
     truncated: bool
     fingerprint: str
+    parts: dict[str, str]
 
     @property
     def schema(self) -> str:
@@ -125,7 +127,9 @@ def _parse_set(files: Mapping[str, bytes], ext: str, delimiter: str) -> base.Par
             programs.add(entry.row[3])
             raw = {"ent_num": entry.ent_num, "name": entry.row[1], "program": entry.row[3]}
             build = partial(build_entry, entry)
-            parsed.records.append(base.Record(entry.ent_num, entry.fingerprint, build, raw))
+            parsed.records.append(
+                base.Record(entry.ent_num, entry.fingerprint, build, raw, entry.parts)
+            )
     tags = {tag for program in programs for tag in program_tags(program)}
     lookup = base.RegimeLookup(SOURCE)
     for tag in sorted(tags):
@@ -173,8 +177,9 @@ def read_entries(
     index = _name_index(sdn)
     parsed.warnings.extend(_row_warnings(sdn, groups[ALT]))
     truncated = 0
+    present = parsed.components
     for row in sdn:
-        entry = _entry(row, groups, index, tables[COMMENTS] is not None)
+        entry = _entry(row, groups, index, present)
         truncated += entry.truncated
         yield entry
     if truncated:
@@ -291,7 +296,7 @@ def _entry(
     row: list[str],
     groups: Mapping[str, Mapping[str, list[tuple[str, ...]]]],
     index: Mapping[str, str | None],
-    has_comments: bool,
+    present: frozenset[str],
 ) -> Entry:
     ent_num, remarks_ = row[0], row[11]
     if len(remarks_) < 6 and remarks_.strip() in _EMPTY:
@@ -303,16 +308,50 @@ def _entry(
         text = remarks_ + (comment or "")
         links = tuple((name, resolve_link(name, index, ent_num)) for name in link_names(text))
     addresses, aliases = groups[ADD].get(ent_num, []), groups[ALT].get(ent_num, [])
-    truncated = not has_comments and len(remarks_) >= REMARKS_LIMIT
-    # The fingerprint covers all raw content, joined with control characters the files never
-    # hold (faster than repr of the nested rows).
-    content = "\x1f".join(row)
-    if addresses or aliases or comment is not None or links:
-        resolved = "\x1d".join(f"{name}\x1c{target}" for name, target in links)
-        parts = [*addresses, ("\x1d",), *aliases, (comment or "", resolved)]
-        content += "\x1e" + "\x1e".join("\x1f".join(part) for part in parts)
-    fingerprint = base.fingerprint(content + ("\x1c" if truncated else ""))
-    return Entry(ent_num, row, addresses, aliases, comment, links, truncated, fingerprint)
+    truncated = COMMENTS not in present and len(remarks_) >= REMARKS_LIMIT
+    parts = _parts(row, addresses, aliases, comment, links, present)
+    fingerprint = _digest("\x1e".join(f"{k}={v}" for k, v in sorted(parts.items())))
+    return Entry(ent_num, row, addresses, aliases, comment, links, truncated, fingerprint, parts)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _joined(fields: Sequence[str]) -> str:
+    """Fields stripped, ``-0-`` read as empty, joined by a character the files never hold.
+
+    >>> _joined(["36", "-0- ", ' "CUBA" ']) == _joined(["36", "-0-", '"CUBA"'])
+    True
+    """
+    return "\x1f".join("" if (v := f.strip()) in _EMPTY else v for f in fields)
+
+
+def _parts(
+    row: list[str],
+    addresses: list[tuple[str, ...]],
+    aliases: list[tuple[str, ...]],
+    comment: str | None,
+    links: tuple[tuple[str, str | None], ...],
+    present: frozenset[str],
+) -> dict[str, str]:
+    """Fingerprints per component over cleaned values, so .csv and .pip compare equal.
+
+    The sdn part holds the resolved links (another entry's renaming can change them); a cut
+    remark reads the same as long as the sdn field is the same, since the sdn_comments part
+    that continues it is carried forward while that file is absent.
+    """
+    sdn = _joined(row)
+    if links:
+        sdn += "\x1d" + "\x1d".join(f"{name}\x1c{target}" for name, target in links)
+    parts = {SDN: _digest(sdn)}
+    if ADD in present:
+        parts[ADD] = _digest("\x1e".join(_joined(a) for a in addresses))
+    if ALT in present:
+        parts[ALT] = _digest("\x1e".join(_joined(a) for a in aliases))
+    if COMMENTS in present:
+        parts[COMMENTS] = _digest(comment or "")
+    return parts
 
 
 def program_tags(program: str) -> list[str]:

@@ -110,30 +110,39 @@ def _sources(conn: Connection, source: str | None) -> list[str]:
 
 
 def designations(
-    store: Store, source: str | None = None, regime: str | None = None, as_of: date | None = None
+    store: Store,
+    source: str | None = None,
+    regime: str | None = None,
+    as_of: date | None = None,
+    entry_key: str | None = None,
 ) -> list[Designation]:
-    """Designations in force as of `as_of` (current when None), oldest listing first."""
+    """Designations in force as of `as_of` (current when None), oldest listing first.
+
+    With `entry_key`, every designation the entry ever had, ended ones included.
+    """
     out: list[Designation] = []
+    if entry_key is not None:
+        source = entry_key.split(":", 1)[0]
     with store.read() as conn:
         for src in _sources(conn, source):
             timeline = Timeline.load(conn, src)
             day = timeline.as_of(as_of)
             if day is None:
                 continue
-            out.extend(_source_designations(conn, src, timeline, day if as_of else None))
+            out.extend(_source_designations(conn, src, timeline, day if as_of else None, entry_key))
     if regime is not None:
         out = [d for d in out if d.regime == regime]
     return sorted(out, key=lambda d: (d.listed.until, d.entry_key))
 
 
 def _source_designations(
-    conn: Connection, source: str, timeline: Timeline, day: date | None
+    conn: Connection, source: str, timeline: Timeline, day: date | None, entry_key: str | None
 ) -> list[Designation]:
     live = sa.select(statements.c.entity_id).where(
         statements.c.source == source,
         statements.c.schema == "Sanction",
         statements.c.prop == "entity",
-        _valid_at(day),
+        _valid_at(day) if entry_key is None else statements.c.entry_key == entry_key,
     )
     query = (
         sa.select(statements)
@@ -313,9 +322,7 @@ def entry_detail(store: Store, key: str) -> dict[str, Any]:
         "present": row.present,
         "first_seen": row.first_seen.isoformat(),
         "last_seen": row.last_seen.isoformat(),
-        "designations": [
-            d.as_dict() for d in designations(store, source=row.source) if d.entry_key == key
-        ],
+        "designations": [d.as_dict() for d in designations(store, entry_key=key)],
         "statements": props,
     }
 

@@ -45,7 +45,8 @@ entries = sa.Table(
     sa.Column("schema", sa.String(64), nullable=False),
     sa.Column("caption", sa.Text, nullable=False),
     sa.Column("raw", sa.JSON, nullable=True),
-    sa.Column("fingerprint", sa.String(64), nullable=False),
+    # JSON {component: fingerprint}; a component absent from a snapshot keeps its old value.
+    sa.Column("fingerprint", sa.Text, nullable=False),
     sa.Column("first_seen", sa.Date, nullable=False),
     sa.Column("last_seen", sa.Date, nullable=False),
     sa.Column("present", sa.Boolean, nullable=False),
