@@ -88,6 +88,26 @@ def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
     return bar, update
 
 
+def _warnings(report: IngestReport) -> None:
+    """The warnings of each source's newest added snapshot; older ones only counted."""
+    newest: dict[str, Any] = {}
+    total: dict[str, int] = {}
+    for outcome in report.outcomes:
+        if outcome.warnings:
+            newest[outcome.source] = outcome
+            total[outcome.source] = total.get(outcome.source, 0) + len(outcome.warnings)
+    for source, outcome in newest.items():
+        for warning in outcome.warnings:
+            click.echo(f"warning   {source} {outcome.observed}: {warning}", err=True)
+        more = total[source] - len(outcome.warnings)
+        if more:
+            click.echo(
+                f"warning   {source}: {more} more in older snapshots "
+                f"(concord snapshots --source {source} --warnings)",
+                err=True,
+            )
+
+
 def _report(report: IngestReport) -> None:
     for outcome in report.outcomes:
         if outcome.status == "added" and outcome.changes is not None:
@@ -96,8 +116,7 @@ def _report(report: IngestReport) -> None:
                 f"added     {outcome.source} {outcome.observed}: {outcome.entries} "
                 f"entries (+{c.added} new, {c.changed} changed, -{c.removed} removed)"
             )
-        for warning in outcome.warnings:
-            click.echo(f"warning   {outcome.source} {outcome.observed}: {warning}", err=True)
+    _warnings(report)
     for outcome in report.refused:
         click.echo(f"refused   {outcome.message}", err=True)
     for skipped in report.skipped:
@@ -149,22 +168,17 @@ def sources_cmd(ctx: click.Context, fmt: str) -> None:
 
 @cli.command()
 @click.option("--source", help="Only this source.")
+@click.option("--warnings", "show_warnings", is_flag=True, help="Show each parser warning.")
 @format_option
 @click.pass_context
 @handle_errors
-def snapshots(ctx: click.Context, source: str | None, fmt: str) -> None:
+def snapshots(ctx: click.Context, source: str | None, show_warnings: bool, fmt: str) -> None:
     """Every snapshot with its status (ok, or refused and why)."""
     rows = get_store(ctx).snapshot_rows(source)
-    cols = [
-        "source",
-        "effective",
-        "observed",
-        "published",
-        "status",
-        "entry_count",
-        "format",
-        "message",
-    ]
+    cols = ["source", "effective", "observed", "published", "status", "entry_count", "format",
+            "message"]  # fmt: skip
+    if show_warnings:
+        cols.append("warnings")
     emit(rows, fmt, title="Snapshots", columns=cols)
 
 

@@ -265,7 +265,7 @@ def ingest_mirror(
     workers: int = 2,
 ) -> IngestReport:
     """Ingest every new snapshot folder of a mirror, oldest first per source."""
-    folders, skipped = discover(mirror, set(sources()))
+    folders, skipped = discover(mirror.resolve(), set(sources()))
     if only:
         folders = [f for f in folders if f.source in only]
     report = IngestReport(skipped=skipped)
@@ -284,6 +284,7 @@ def ingest_mirror(
 def ingest_files(store: Store, source: str, observed: date, paths: list[Path]) -> IngestReport:
     """Ingest a few files as one snapshot of `source` observed on `observed`."""
     get_source(source)
+    paths = [p.resolve() for p in paths]
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise BadInput(f"file not found: {', '.join(missing)}")

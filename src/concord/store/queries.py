@@ -306,7 +306,8 @@ def entry_detail(store: Store, key: str) -> dict[str, Any]:
             "prop": s.prop,
             "value": s.value,
             "first_seen": s.first_seen.isoformat(),
-            "last_seen": s.last_seen.isoformat() if s.last_seen else None,
+            # An open statement was last seen in the source's current snapshot.
+            "last_seen": (s.last_seen or row.last_seen).isoformat(),
             "current": s.last_snapshot is None,
             "file": _file_of(files.get(s.first_snapshot, []), s.origin),
         }
