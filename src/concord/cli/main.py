@@ -15,9 +15,13 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from concord.cli.output import emit, emit_json, format_option
-from concord.errors import BadInput, ConcordError
+from concord.errors import BadInput, ConcordError, NotFound
 from concord.ingest import IngestReport, ingest_files, ingest_mirror
 from concord.model.regimes import registry
+from concord.resolve.cluster import THRESHOLD
+from concord.resolve.profiles import Profile, load_profiles
+from concord.resolve.run import adhoc_profile, resolve, target
+from concord.resolve.score import compare as compare_profiles
 from concord.store import Store, queries
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -299,6 +303,70 @@ def export(ctx: click.Context, fmt: str, source: str | None) -> None:
     """Export current entities as FollowTheMoney JSON lines."""
     for entity in queries.export_entities(get_store(ctx), source=source):
         click.echo(json.dumps(entity, ensure_ascii=False, sort_keys=True))
+
+
+@cli.command("resolve")
+@click.pass_context
+@handle_errors
+def resolve_cmd(ctx: click.Context) -> None:
+    """Resolve every current entry into targets (same person or body across lists)."""
+    report = resolve(get_store(ctx))
+    click.echo(f"{report.profiles} entries, {report.pairs} candidate pairs scored, "
+               f"{report.targets} targets ({report.multi} with 2+ entries) "
+               f"in {report.seconds:.1f} s")  # fmt: skip
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--schema", default="Person", show_default=True, help="For names: the schema.")
+@click.option("--dob1", help="For names: date of birth of A.")
+@click.option("--dob2", help="For names: date of birth of B.")
+@format_option
+@click.pass_context
+@handle_errors
+def compare(ctx: click.Context, a: str, b: str, schema: str, dob1: str | None,
+            dob2: str | None, fmt: str) -> None:  # fmt: skip
+    """Score two entries (entry keys) or two names, with the features that made the score."""
+    left, right = _profile(ctx, a, schema, dob1), _profile(ctx, b, schema, dob2)
+    score = compare_profiles(left, right)
+    rows = [{"feature": f.name, "weight": f.weight, "detail": f.detail} for f in score.features]
+    if fmt == "json":
+        emit_json({"a": a, "b": b, "score": score.score, "strong": score.strong,
+                   "conflict": score.conflict, "features": rows})  # fmt: skip
+        return
+    click.echo(
+        f"score {score.score:.3f}  ({'merge' if score.score >= THRESHOLD else 'no merge'}"
+        f"{', conflict' if score.conflict else ''}{', strong' if score.strong else ''})"
+    )
+    emit(rows, fmt, title=f"{a} ~ {b}")
+
+
+def _profile(ctx: click.Context, ref: str, schema: str, dob: str | None) -> Profile:
+    if ":" in ref and not ref.startswith("query:"):
+        found = load_profiles(get_store(ctx), keys={ref})
+        if not found:
+            raise NotFound(f"no current entry {ref!r} of a person, body or craft")
+        return found[0]
+    return adhoc_profile(ref, schema, dob)
+
+
+@cli.command("target")
+@click.argument("ref")
+@format_option
+@click.pass_context
+@handle_errors
+def target_cmd(ctx: click.Context, ref: str, fmt: str) -> None:
+    """A target (by id, entry key or name): its entries and the evidence that joined them."""
+    found = target(get_store(ctx), ref)
+    if fmt == "json":
+        emit_json(found)
+        return
+    click.echo(f"target {found['target_id']}")
+    emit(found["entries"], fmt, title="Entries")
+    rows = [{**e, "features": "; ".join(f"{f['name']} {f['weight']:+.1f}" for f in e["features"])}
+            for e in found["evidence"]]  # fmt: skip
+    emit(rows, fmt, title="Evidence", columns=["a", "b", "score", "decision", "reason", "features"])
 
 
 def main() -> None:

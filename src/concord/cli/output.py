@@ -12,6 +12,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "csv", "json")
 
@@ -64,8 +65,9 @@ def emit(
     for col in cols:
         table.add_column(col.replace("_", " "), overflow="fold")
     for row in rows:
-        table.add_row(*(str(_plain(row.get(c))) for c in cols))
-    Console(width=max(100, Console().width)).print(table)
+        # Text cells: list strings such as "[SDGT]" or ":VE:" are data, not markup or emoji.
+        table.add_row(*(Text(str(_plain(row.get(c)))) for c in cols))
+    Console(width=max(100, Console().width), emoji=False).print(table)
     if not rows:
         click.echo("(no rows)")
 

@@ -74,3 +74,40 @@ statements = sa.Table(
     sa.Index("ix_statements_entity", "entity_id"),
     sa.Index("ix_statements_prop_value", "prop", "value"),
 )
+
+
+# Resolution: which entries are one target (rewritten by each resolution run).
+target_members = sa.Table(
+    "target_members",
+    metadata,
+    sa.Column("entry_key", sa.String(255), primary_key=True),
+    sa.Column("target_id", sa.String(32), nullable=False, index=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False),
+)
+
+# The scored pairs behind the targets: merged, refused by a guard, or close calls.
+match_pairs = sa.Table(
+    "match_pairs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key_a", sa.String(255), nullable=False, index=True),
+    sa.Column("key_b", sa.String(255), nullable=False, index=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("decision", sa.String(16), nullable=False),  # merged | refused | below
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("features", sa.JSON, nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False),
+)
+
+resolution_runs = sa.Table(
+    "resolution_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("profiles", sa.Integer, nullable=False),
+    sa.Column("pairs", sa.Integer, nullable=False),
+    sa.Column("targets", sa.Integer, nullable=False),
+    sa.Column("multi", sa.Integer, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Resolve the same real-world target across lists: profiles -> blocking -> score -> clusters."""

@@ -1,0 +1,140 @@
+"""What the resolver knows of each current list entry: names, dates, countries, identifiers.
+
+A profile is read from the store's current statements: the entry's main entity, its
+Passport / Identification entities (numbers joined to the holder), and its Sanctions
+(cross references such as a UN reference number or a UK Sanctions List ref).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from concord.resolve.names import name_tokens
+from concord.store import Store
+from concord.store.tables import entries, statements
+
+TARGET_SCHEMATA = ("Person", "Organization", "LegalEntity", "Company", "Vessel", "Airplane")
+NAME_PROPS = ("name", "alias", "previousName")
+COUNTRY_PROPS = ("nationality", "citizenship", "country", "birthCountry")
+ID_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "taxNumber",
+            "innCode", "ogrnCode", "swiftBic", "serialNumber")  # fmt: skip
+# Sanction properties that name the same designation in another list (source -> prefix).
+REF_PROPS = {"unscId": "unsc", "authorityId": "auth", "recordId": "record"}
+_ID_CLEAN = re.compile(r"[^0-9A-Z]")
+
+
+@dataclass
+class Profile:
+    """The resolver's view of one list entry."""
+
+    entry_key: str
+    source: str
+    entity_id: str
+    schema: str
+    caption: str
+    names: list[str] = field(default_factory=list)
+    weak_names: list[str] = field(default_factory=list)
+    birth_dates: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    genders: set[str] = field(default_factory=set)
+    identifiers: set[str] = field(default_factory=set)
+    refs: set[str] = field(default_factory=set)
+    # Derived once by `finish`: each strong name as folded words, and their sorted forms.
+    forms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    sorted_forms: frozenset[str] = frozenset()
+
+
+def clean_identifier(value: str) -> str | None:
+    """An identifier folded for comparison: upper case, letters and digits only.
+
+    >>> clean_identifier("No. 12-34 567"), clean_identifier("1")
+    ('NO1234567', None)
+    """
+    folded = _ID_CLEAN.sub("", value.upper())
+    return folded if len(folded) >= 5 else None
+
+
+def cross_refs(source: str, prop: str, value: str) -> set[str]:
+    """The references a Sanction property gives, in a form shared across lists.
+
+    The UK lists say the same things twice: OFSI's Group ID is the FCDO's `OFSI Group ID`,
+    and OFSI's UK Sanctions List Ref is the FCDO's `Unique ID`.
+
+    >>> sorted(cross_refs("gb-ofsi", "authorityId", "GHR0086"))
+    ['uksl:GHR0086']
+    """
+    if prop == "unscId":
+        return {f"unsc:{value.strip().upper()}"}
+    if source == "gb-ofsi":
+        return {"uksl:" + value.strip()} if prop == "authorityId" else {"ofsi:" + value.strip()}
+    if source == "gb-fcdo":
+        return {"uksl:" + value.strip()} if prop == "authorityId" else {"ofsi:" + value.strip()}
+    return set()
+
+
+def _apply(profile: Profile, prop: str, value: str, schema: str) -> None:
+    if schema in TARGET_SCHEMATA:
+        if prop in NAME_PROPS:
+            profile.names.append(value)
+        elif prop == "weakAlias":
+            profile.weak_names.append(value)
+        elif prop == "birthDate":
+            profile.birth_dates.add(value)
+        elif prop in COUNTRY_PROPS:
+            profile.countries.add(value)
+        elif prop == "gender":
+            profile.genders.add(value)
+        elif prop in ID_PROPS and (ident := clean_identifier(value)):
+            profile.identifiers.add(ident)
+    elif schema in ("Passport", "Identification") and prop == "number":
+        if ident := clean_identifier(value):
+            profile.identifiers.add(ident)
+    elif schema == "Sanction" and prop in REF_PROPS:
+        profile.refs |= cross_refs(profile.source, prop, value)
+
+
+def load_profiles(
+    store: Store, sources: set[str] | None = None, keys: set[str] | None = None
+) -> list[Profile]:
+    """A profile of every current entry whose main entity is a person, body or craft."""
+    query = sa.select(entries).where(
+        entries.c.present.is_(True), entries.c.schema.in_(TARGET_SCHEMATA)
+    )
+    stmt_query = sa.select(
+        statements.c.entry_key, statements.c.schema, statements.c.prop, statements.c.value
+    ).where(statements.c.last_snapshot.is_(None))
+    if sources:
+        query = query.where(entries.c.source.in_(sources))
+        stmt_query = stmt_query.where(statements.c.source.in_(sources))
+    if keys:
+        query = query.where(entries.c.entry_key.in_(keys))
+        stmt_query = stmt_query.where(statements.c.entry_key.in_(keys))
+    profiles: dict[str, Profile] = {}
+    with store.read() as conn:
+        for row in conn.execute(query):
+            profiles[row.entry_key] = Profile(
+                row.entry_key, row.source, row.entity_id, row.schema, row.caption
+            )
+        for key, schema, prop, value in conn.execute(stmt_query):
+            profile = profiles.get(key)
+            if profile is not None:
+                _apply(profile, prop, value, schema)
+    return [finish(p) for p in profiles.values()]
+
+
+def finish(profile: Profile) -> Profile:
+    if profile.caption and profile.caption not in profile.names:
+        profile.names.insert(0, profile.caption)
+    profile.names = list(dict.fromkeys(profile.names))
+    profile.weak_names = list(dict.fromkeys(profile.weak_names))
+    forms: dict[tuple[str, ...], str] = {}
+    for name in profile.names:
+        tokens = name_tokens(name)
+        if tokens:
+            forms.setdefault(tokens, name)
+    profile.forms = [(name, tokens) for tokens, name in forms.items()]
+    profile.sorted_forms = frozenset(" ".join(sorted(t)) for _, t in profile.forms)
+    return profile

@@ -1,0 +1,129 @@
+"""Resolve the whole current store and keep the result: targets and the pairs behind them."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from concord.errors import NotFound
+from concord.resolve.blocking import candidate_pairs
+from concord.resolve.cluster import THRESHOLD, Clustering, cluster, target_id
+from concord.resolve.profiles import Profile, load_profiles
+from concord.resolve.score import Score
+from concord.store import Store
+from concord.store.tables import entries, match_pairs, resolution_runs, target_members
+
+KEEP_PAIRS_ABOVE = 0.5  # scored pairs kept for review and explanation
+
+
+@dataclass
+class ResolutionReport:
+    """What a resolution run found, and how long it took."""
+
+    profiles: int
+    pairs: int
+    targets: int
+    multi: int
+    seconds: float
+
+
+def _features(score: Score) -> list[dict[str, Any]]:
+    return [{"name": f.name, "weight": f.weight, "detail": f.detail} for f in score.features]
+
+
+def _pair_rows(result: Clustering, run_id: int) -> list[dict[str, Any]]:
+    refused = {(min(i, j), max(i, j)): why for i, j, why in result.refused}
+    rows = []
+    for (i, j), score in result.scores.items():
+        if score.score < KEEP_PAIRS_ABOVE:
+            continue
+        a, b = result.profiles[i], result.profiles[j]
+        merged = result.find(i) == result.find(j)
+        decision = "merged" if merged else "refused" if (i, j) in refused else "below"
+        rows.append({"key_a": a.entry_key, "key_b": b.entry_key, "score": score.score,
+                     "decision": decision, "reason": refused.get((i, j)),
+                     "features": _features(score), "run_id": run_id})  # fmt: skip
+    return rows
+
+
+def resolve(store: Store) -> ResolutionReport:
+    """Resolve every current entry into targets and store them (replacing the last run)."""
+    started = time.perf_counter()
+    profiles = load_profiles(store)
+    pairs = list(candidate_pairs(profiles))
+    result = cluster(profiles, pairs)
+    clusters = result.clusters()
+    seconds = time.perf_counter() - started
+    report = ResolutionReport(len(profiles), len(pairs), len(clusters),
+                              sum(1 for c in clusters if len(c) > 1), seconds)  # fmt: skip
+    with store.begin() as conn:
+        run_id = conn.execute(resolution_runs.insert().values(
+            started_at=datetime.now(UTC).replace(tzinfo=None), seconds=seconds,
+            profiles=report.profiles, pairs=report.pairs, targets=report.targets,
+            multi=report.multi)).inserted_primary_key[0]  # type: ignore[index]  # fmt: skip
+        conn.execute(target_members.delete())
+        conn.execute(match_pairs.delete())
+        members = [{"entry_key": p.entry_key, "target_id": target_id(q.entry_key for q in c),
+                    "source": p.source, "run_id": run_id} for c in clusters for p in c]  # fmt: skip
+        conn.execute(target_members.insert(), members)
+        rows = _pair_rows(result, run_id)
+        if rows:
+            conn.execute(match_pairs.insert(), rows)
+    return report
+
+
+def target(store: Store, ref: str) -> dict[str, Any]:
+    """A target by id, by one of its entry keys, or by a name (the best-named target)."""
+    with store.read() as conn:
+        tid = _target_of(conn, ref)
+        keys = [
+            r.entry_key
+            for r in conn.execute(
+                sa.select(target_members.c.entry_key).where(target_members.c.target_id == tid)
+            )
+        ]
+        info = conn.execute(sa.select(entries).where(entries.c.entry_key.in_(keys))).all()
+        pairs = conn.execute(sa.select(match_pairs).where(
+            match_pairs.c.key_a.in_(keys) | match_pairs.c.key_b.in_(keys))).all()  # fmt: skip
+    return {
+        "target_id": tid,
+        "entries": [{"entry_key": r.entry_key, "source": r.source, "schema": r.schema,
+                     "name": r.caption} for r in sorted(info, key=lambda r: r.entry_key)],
+        "evidence": [{"a": p.key_a, "b": p.key_b, "score": round(p.score, 3),
+                      "decision": p.decision, "reason": p.reason, "features": p.features}
+                     for p in sorted(pairs, key=lambda p: -p.score)],
+    }  # fmt: skip
+
+
+def _target_of(conn: sa.Connection, ref: str) -> str:
+    if ref.startswith("ct-"):
+        found = conn.execute(sa.select(target_members.c.target_id).where(
+            target_members.c.target_id == ref)).first()  # fmt: skip
+    elif ":" in ref:
+        found = conn.execute(sa.select(target_members.c.target_id).where(
+            target_members.c.entry_key == ref)).first()  # fmt: skip
+    else:
+        found = conn.execute(
+            sa.select(target_members.c.target_id)
+            .join(entries, entries.c.entry_key == target_members.c.entry_key)
+            .where(entries.c.caption.ilike(f"%{ref}%")).limit(1)).first()  # fmt: skip
+    if found is None:
+        raise NotFound(f"no target {ref!r} (run `concord resolve` first?)")
+    return str(found[0])
+
+
+def adhoc_profile(name: str, schema: str = "Person", dob: str | None = None) -> Profile:
+    """A profile for a name typed by a user (for `concord compare`)."""
+    from concord.resolve.profiles import finish
+
+    profile = Profile(f"query:{name}", "query", "query", schema, name, names=[name])
+    if dob:
+        profile.birth_dates.add(dob)
+    return finish(profile)
+
+
+__all__ = ["THRESHOLD", "ResolutionReport", "adhoc_profile", "resolve", "target"]
