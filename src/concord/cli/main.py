@@ -18,9 +18,10 @@ from concord.cli.output import emit, emit_json, format_option
 from concord.errors import BadInput, ConcordError, NotFound
 from concord.ingest import IngestReport, ingest_files, ingest_mirror
 from concord.model.regimes import registry
+from concord.resolve import judgements
 from concord.resolve.cluster import THRESHOLD
 from concord.resolve.profiles import Profile, load_profiles
-from concord.resolve.run import adhoc_profile, resolve, target
+from concord.resolve.run import adhoc_profile, entry_table, resolve, target
 from concord.resolve.score import compare as compare_profiles
 from concord.store import Store, queries
 
@@ -295,12 +296,27 @@ def regimes(fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["ftm"]), default="ftm", show_default=True)
-@click.option("--source", help="Only this source.")
+@click.option("--what", type=click.Choice(["entities", "entries"]), default="entities",
+              show_default=True, help="FtM entities, or one row per list entry.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ftm", "csv", "json", "table"]),
+    default=None,
+    help="ftm for entities (default); csv/json/table for entries.",
+)
+@click.option("--source", help="Only this source (entities).")
 @click.pass_context
 @handle_errors
-def export(ctx: click.Context, fmt: str, source: str | None) -> None:
-    """Export current entities as FollowTheMoney JSON lines."""
+def export(ctx: click.Context, what: str, fmt: str | None, source: str | None) -> None:
+    """Export current entities as FollowTheMoney JSON lines, or the entries as a table."""
+    if what == "entries":
+        if fmt == "ftm":
+            raise BadInput("entries export as csv, json or table; entities as ftm")
+        emit(entry_table(get_store(ctx)), fmt or "csv", title="Entries")
+        return
+    if fmt not in (None, "ftm"):
+        raise BadInput("entities export as ftm (JSON lines); use --what entries for csv")
     for entity in queries.export_entities(get_store(ctx), source=source):
         click.echo(json.dumps(entity, ensure_ascii=False, sort_keys=True))
 
@@ -367,6 +383,51 @@ def target_cmd(ctx: click.Context, ref: str, fmt: str) -> None:
     rows = [{**e, "features": "; ".join(f"{f['name']} {f['weight']:+.1f}" for f in e["features"])}
             for e in found["evidence"]]  # fmt: skip
     emit(rows, fmt, title="Evidence", columns=["a", "b", "score", "decision", "reason", "features"])
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.argument("verdict", type=click.Choice(judgements.VERDICTS))
+@click.option("--note", help="Why: the evidence you looked at.")
+@click.option("--by", help="Who judges (default: CONCORD_USER or the login name).")
+@click.pass_context
+@handle_errors
+def judge(ctx: click.Context, a: str, b: str, verdict: str, note: str | None,
+          by: str | None) -> None:  # fmt: skip
+    """Record that entries A and B are the same target, different ones, or unsure."""
+    item = judgements.make(a, b, verdict, note, by)
+    store = get_store(ctx)
+    for key in (item.key_a, item.key_b):
+        queries.entry_detail(store, key)  # NotFound for a mistyped key
+    judgements.record(store, [item])
+    click.echo(f"judged {item.key_a} ~ {item.key_b}: {verdict} (by {item.author}); "
+               "it applies from the next `concord resolve`")  # fmt: skip
+
+
+@cli.group("judgements")
+def judgements_group() -> None:
+    """Share judgements with a team: export and import JSON lines."""
+
+
+@judgements_group.command("export")
+@click.pass_context
+@handle_errors
+def judgements_export(ctx: click.Context) -> None:
+    """Every judgement, oldest first, as JSON lines on stdout."""
+    for line in judgements.export_lines(get_store(ctx)):
+        click.echo(line)
+
+
+@judgements_group.command("import")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.pass_context
+@handle_errors
+def judgements_import(ctx: click.Context, path: Path) -> None:
+    """Import judgements from a JSON-lines file (ones already held are skipped)."""
+    with path.open(encoding="utf-8") as handle:
+        count = judgements.import_lines(get_store(ctx), handle, str(path))
+    click.echo(f"{count} judgements imported from {path}")
 
 
 def main() -> None:

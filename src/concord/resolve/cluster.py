@@ -9,7 +9,7 @@ evidence (a shared identifier or reference, or the same full name and date of bi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from concord.resolve.profiles import Profile
@@ -28,6 +28,8 @@ class Clustering:
     members: dict[int, list[int]] = field(default_factory=dict)
     scores: dict[tuple[int, int], Score] = field(default_factory=dict)
     refused: list[tuple[int, int, str]] = field(default_factory=list)
+    cannot: set[tuple[int, int]] = field(default_factory=set)
+    judged: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.parent = list(range(len(self.profiles)))
@@ -45,9 +47,14 @@ class Clustering:
             self.scores[key] = compare(self.profiles[key[0]], self.profiles[key[1]])
         return self.scores[key]
 
-    def _blocker(self, ra: int, rb: int) -> str | None:
+    def _blocker(self, ra: int, rb: int, forced: bool = False) -> str | None:
         for i in self.members[ra]:
             for j in self.members[rb]:
+                if (min(i, j), max(i, j)) in self.cannot:
+                    return f"{self.profiles[i].entry_key} ~ {self.profiles[j].entry_key}: " \
+                           "judged different"  # fmt: skip
+                if forced:
+                    continue
                 s = self.score(i, j)
                 if s.conflict or s.score < FLOOR:
                     return f"{self.profiles[i].entry_key} ~ {self.profiles[j].entry_key}: " \
@@ -58,12 +65,16 @@ class Clustering:
                            "same list without strong evidence"  # fmt: skip
         return None
 
-    def merge(self, i: int, j: int) -> bool:
-        """Join the clusters of i and j unless a guard forbids it."""
+    def merge(self, i: int, j: int, forced: bool = False) -> bool:
+        """Join the clusters of i and j unless a guard forbids it.
+
+        A `forced` merge (a person judged the two the same) skips the score guards but
+        never joins entries a person judged different.
+        """
         ra, rb = self.find(i), self.find(j)
         if ra == rb:
             return True
-        reason = self._blocker(ra, rb)
+        reason = self._blocker(ra, rb, forced)
         if reason is not None:
             self.refused.append((i, j, reason))
             return False
@@ -78,10 +89,28 @@ class Clustering:
         return [[self.profiles[i] for i in m] for m in self.members.values()]
 
 
-def cluster(profiles: list[Profile], pairs: Iterable[tuple[int, int]]) -> Clustering:
-    """Cluster `profiles` by scoring the candidate `pairs`."""
+def cluster(
+    profiles: list[Profile],
+    pairs: Iterable[tuple[int, int]],
+    verdicts: Mapping[tuple[str, str], str] | None = None,
+) -> Clustering:
+    """Cluster `profiles` by scoring the candidate `pairs`; human `verdicts` on pairs of
+    entry keys (`same` / `different` / `unsure`) win over any score."""
     result = Clustering(profiles)
-    scored = [(result.score(i, j).score, i, j) for i, j in pairs]
+    index = {p.entry_key: i for i, p in enumerate(profiles)}
+    same: list[tuple[int, int]] = []
+    for (a, b), verdict in (verdicts or {}).items():
+        if a in index and b in index and verdict in ("same", "different"):
+            pair = (min(index[a], index[b]), max(index[a], index[b]))
+            result.judged.add(pair)
+            if verdict == "same":
+                same.append(pair)
+            else:
+                result.cannot.add(pair)
+    for i, j in same:
+        result.merge(i, j, forced=True)
+    scored = [(result.score(i, j).score, i, j) for i, j in pairs
+              if (min(i, j), max(i, j)) not in result.judged]  # fmt: skip
     for value, i, j in sorted(scored, reverse=True):
         if value < THRESHOLD:
             break

@@ -10,12 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from concord.errors import NotFound
+from concord.resolve import judgements
 from concord.resolve.blocking import candidate_pairs
 from concord.resolve.cluster import THRESHOLD, Clustering, cluster, target_id
 from concord.resolve.profiles import Profile, load_profiles
 from concord.resolve.score import Score
 from concord.store import Store
-from concord.store.tables import entries, match_pairs, resolution_runs, target_members
+from concord.store.tables import entries, match_pairs, resolution_runs, statements, target_members
 
 KEEP_PAIRS_ABOVE = 0.5  # scored pairs kept for review and explanation
 
@@ -44,6 +45,8 @@ def _pair_rows(result: Clustering, run_id: int) -> list[dict[str, Any]]:
         a, b = result.profiles[i], result.profiles[j]
         merged = result.find(i) == result.find(j)
         decision = "merged" if merged else "refused" if (i, j) in refused else "below"
+        if (i, j) in result.judged:
+            decision = "judged-" + ("same" if merged else "different")
         rows.append({"key_a": a.entry_key, "key_b": b.entry_key, "score": score.score,
                      "decision": decision, "reason": refused.get((i, j)),
                      "features": _features(score), "run_id": run_id})  # fmt: skip
@@ -55,7 +58,8 @@ def resolve(store: Store) -> ResolutionReport:
     started = time.perf_counter()
     profiles = load_profiles(store)
     pairs = list(candidate_pairs(profiles))
-    result = cluster(profiles, pairs)
+    verdicts = {pair: j.verdict for pair, j in judgements.current(store).items()}
+    result = cluster(profiles, pairs, verdicts)
     clusters = result.clusters()
     seconds = time.perf_counter() - started
     report = ResolutionReport(len(profiles), len(pairs), len(clusters),
@@ -127,3 +131,27 @@ def adhoc_profile(name: str, schema: str = "Person", dob: str | None = None) -> 
 
 
 __all__ = ["THRESHOLD", "ResolutionReport", "adhoc_profile", "resolve", "target"]
+
+
+def entry_table(store: Store) -> list[dict[str, Any]]:
+    """One row per current list entry: key, source, the list's own identifiers as written,
+    schema, primary name, dates of birth and target id (empty before `concord resolve`)."""
+    births: dict[str, set[str]] = {}
+    with store.read() as conn:
+        for key, value in conn.execute(
+            sa.select(statements.c.entry_key, statements.c.value).where(
+                statements.c.prop == "birthDate", statements.c.last_snapshot.is_(None))
+        ):  # fmt: skip
+            births.setdefault(key, set()).add(value)
+        targets = dict(conn.execute(sa.select(target_members.c.entry_key,
+                                              target_members.c.target_id)).all())  # fmt: skip
+        rows = conn.execute(sa.select(entries).where(entries.c.present.is_(True))
+                            .order_by(entries.c.entry_key)).all()  # fmt: skip
+    return [{
+        "entry_key": r.entry_key, "source": r.source,
+        "list_ids": "; ".join(f"{k}={v}" for k, v in (r.raw or {}).items()
+                              if k not in ("name",)) or r.local_id,
+        "schema": r.schema, "name": r.caption,
+        "birth_dates": "; ".join(sorted(births.get(r.entry_key, ()))),
+        "target_id": targets.get(r.entry_key, ""),
+    } for r in rows]  # fmt: skip

@@ -111,3 +111,17 @@ resolution_runs = sa.Table(
     sa.Column("targets", sa.Integer, nullable=False),
     sa.Column("multi", sa.Integer, nullable=False),
 )
+
+# Human judgements on pairs of entries: they win over any score and outlive every run.
+judgements = sa.Table(
+    "judgements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key_a", sa.String(255), nullable=False),
+    sa.Column("key_b", sa.String(255), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),  # same | different | unsure
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("author", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_judgements_pair", "key_a", "key_b"),
+)
