@@ -28,29 +28,33 @@ def name_keys(profile: Profile) -> set[str]:
 
 
 def candidate_pairs(profiles: list[Profile]) -> Iterator[tuple[int, int]]:
-    """Index pairs (i < j) that share two rare name keys, an identifier or a reference."""
+    """Index pairs (i < j) that share an identifier or reference, or a rare name key and
+    one more name key (any key, however common: first names are common, surnames rare)."""
+    keys = [name_keys(p) for p in profiles]
     blocks: dict[str, list[int]] = defaultdict(list)
     strong: dict[str, list[int]] = defaultdict(list)
-    single: set[int] = set()
     for index, profile in enumerate(profiles):
-        keys = name_keys(profile)
-        if len(keys) == 1:
-            single.add(index)
-        for key in keys:
+        for key in keys[index]:
             blocks[f"{kind(profile)}:{key}"].append(index)
         for ident in profile.identifiers | profile.refs:
             strong[ident].append(index)
-    hits: dict[tuple[int, int], int] = defaultdict(int)
-    for members in blocks.values():
-        if len(members) <= MAX_BLOCK:
-            for x, i in enumerate(members):
-                for j in members[x + 1 :]:
-                    hits[(i, j)] += 1
+    seen: set[tuple[int, int]] = set()
     for members in strong.values():
         if len(members) <= MAX_BLOCK:
-            for x, i in enumerate(members):
-                for j in members[x + 1 :]:
-                    hits[(i, j)] += 2
-    for (i, j), count in hits.items():
-        if count >= 2 or i in single or j in single:
+            seen.update(_pairs(members))
+    for members in blocks.values():
+        if len(members) > MAX_BLOCK:
+            continue
+        for i, j in _pairs(members):
+            if (i, j) in seen:
+                continue
+            shared = len(keys[i] & keys[j])
+            if shared >= 2 or (shared == 1 and min(len(keys[i]), len(keys[j])) == 1):
+                seen.add((i, j))
+    yield from sorted(seen)
+
+
+def _pairs(members: list[int]) -> Iterator[tuple[int, int]]:
+    for x, i in enumerate(members):
+        for j in members[x + 1 :]:
             yield (i, j) if i < j else (j, i)

@@ -1,0 +1,76 @@
+"""Measure resolution against a labelled set of entry pairs (see bench/resolve_eval/).
+
+Pairwise precision, recall and F1 of automatic merges, and how many records the resolver
+puts into the clusters of checked targets beyond what the set says belong there (an upper
+bound on wrongly pulled-in records: some may be right but unchecked).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from concord.store import Store
+from concord.store.tables import target_members
+
+
+def read_pairs(path: Path) -> list[dict[str, str]]:
+    """The rows of a pairs CSV (key_a, key_b, schema, label, evidence, note)."""
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _gold_clusters(rows: list[dict[str, str]]) -> dict[str, frozenset[str]]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for row in rows:
+        if row["label"] == "same":
+            parent[find(row["key_a"])] = find(row["key_b"])
+    groups: dict[str, set[str]] = defaultdict(set)
+    for key in list(parent):
+        groups[find(key)].add(key)
+    return {key: frozenset(groups[find(key)]) for key in parent}
+
+
+def evaluate(store: Store, rows: list[dict[str, str]], schema: str | None) -> dict[str, Any]:
+    """Pairwise precision / recall / F1 and the pulled-in rate on the evaluation pairs."""
+    with store.read() as conn:
+        target = dict(conn.execute(sa.select(target_members.c.entry_key,
+                                             target_members.c.target_id)).all())  # fmt: skip
+    members: dict[str, set[str]] = defaultdict(set)
+    for key, tid in target.items():
+        members[tid].add(key)
+    rows = [r for r in rows if schema is None or r["schema"] == schema]
+    tp = fp = fn = tn = 0
+    for row in rows:
+        joined = target.get(row["key_a"]) is not None and \
+            target.get(row["key_a"]) == target.get(row["key_b"])  # fmt: skip
+        if row["label"] == "same":
+            tp, fn = tp + joined, fn + (not joined)
+        else:
+            fp, tn = fp + joined, tn + (not joined)
+    gold = _gold_clusters(rows)
+    seen_targets = {target[k] for k in gold if k in target}
+    total = pulled = 0
+    for tid in seen_targets:
+        cluster = members[tid]
+        checked = set().union(*(gold[k] for k in cluster if k in gold))
+        total += len(cluster)
+        pulled += len(cluster - checked)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"pairs": len(rows), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": precision, "recall": recall, "f1": f1,
+            "pulled_in": pulled, "records_in_checked_targets": total}  # fmt: skip
