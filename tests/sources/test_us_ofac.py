@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from concord.errors import ParseError
 from concord.model.regimes import registry as regimes
 from concord.sources import us_ofac
-from concord.sources import us_ofac_remarks as remarks
 from concord.sources.base import ParsedList
+from concord.sources.us_ofac import remarks
 from tests.conftest import BAD, MIRROR, snapshot_files
 
 FOLDER = MIRROR / "us-ofac"
@@ -243,7 +243,7 @@ def test_vessel_with_imo_and_resolved_link() -> None:
         "name": ["FU YUAN YU 7876"],
         "type": ["Fishing Vessel"],
         "flag": ["cn"],
-        "imoNumber": ["8537097"],
+        "imoNumber": ["IMO8537097"],
     }
     (link,) = of_schema("2024-05-03", "33681", "UnknownLink")
     assert link.get("subject") == ["us-ofac-33681"] and link.get("role") == ["Linked To"]

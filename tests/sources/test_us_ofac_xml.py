@@ -18,7 +18,8 @@ from followthemoney import StatementEntity, model
 from lxml import etree
 
 from concord.errors import ParseError
-from concord.sources import us_ofac, us_ofac_xml
+from concord.sources import us_ofac
+from concord.sources import us_ofac as us_ofac_xml
 from concord.sources.base import ParsedList
 from tests.conftest import SCHEMAS
 
@@ -173,7 +174,7 @@ def test_vessel_with_imo(kind: str) -> None:
         "callSign": ["3EXA7"],
         "type": ["Crude Oil Tanker"],
         "flag": ["pa"],
-        "imoNumber": ["9123456"],
+        "imoNumber": ["IMO9123453"],
         "mmsi": ["123456789"],
         "notes": ["Vessel Owner: EXAMPLE TRADING LLC"],
     }

@@ -50,10 +50,12 @@ class Profile:
 def clean_identifier(value: str) -> str | None:
     """An identifier folded for comparison: upper case, letters and digits only.
 
-    >>> clean_identifier("No. 12-34 567"), clean_identifier("1")
-    ('NO1234567', None)
+    >>> clean_identifier("No. 12-34 567"), clean_identifier("1"), clean_identifier("IMO8537097")
+    ('NO1234567', None, '8537097')
     """
     folded = _ID_CLEAN.sub("", value.upper())
+    if folded.startswith("IMO") and folded[3:].isdigit():  # FtM writes IMO numbers "IMO1234567"
+        folded = folded[3:]
     return folded if len(folded) >= 5 else None
 
 

@@ -27,7 +27,7 @@ from normality import slugify
 from concord.errors import ParseError
 from concord.model import entities
 from concord.sources import base
-from concord.sources.eu_fsf import parse_root
+from concord.sources.xmlsafe import parse_root
 
 SOURCE = "un-sc"
 ORIGIN = "consolidated"

@@ -20,6 +20,7 @@ from lxml import etree
 
 from concord.errors import ParseError
 from concord.model import entities
+from concord.sources import xmlsafe
 from concord.sources.base import ParsedList, Record, RegimeLookup, fingerprint, make_sanction
 from concord.sources.ca_sema.keys import NO_SCHEDULE, regime_segment, schedule_code
 from concord.sources.ca_sema.text import birth_dates, org_names, split_aliases
@@ -50,6 +51,17 @@ KNOWN = frozenset(
 )
 
 
+# Safe XML reading with this parser's own rules and words; blank text and comments stay in
+# the tree, as they always have (the fingerprints are made from it).
+XML_RULES = xmlsafe.Rules(
+    xmlsafe.SAFE,
+    declarations=re.compile(rb"<!DOCTYPE|<!ENTITY"),
+    refused="document type declarations are not allowed",
+    blank=b"\x00\x1a \r\n\t",
+    syntax_error=xmlsafe.plain_syntax_error("not well-formed XML"),
+)
+
+
 @dataclass
 class _Raw:
     """One ``<record>`` as read: its fields in file order, and the first of each tidied."""
@@ -72,22 +84,7 @@ class _Raw:
 
 
 def _parse_root(data: bytes) -> etree._Element:
-    if not data.strip(b"\x00\x1a \r\n\t"):
-        raise ParseError(FILENAME, "file is empty")
-    root_start = re.search(rb"<[A-Za-z_]", data)
-    prolog = data[: root_start.start()] if root_start else data
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-        raise ParseError(FILENAME, "document type declarations are not allowed")
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
-    )
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, parser))
-    except etree.XMLSyntaxError as exc:
-        raise ParseError(FILENAME, f"not well-formed XML: {exc}") from None
-    if tree.docinfo.doctype:
-        raise ParseError(FILENAME, "document type declarations are not allowed")
-    root = tree.getroot()
+    root: etree._Element = xmlsafe.parse_root(FILENAME, data, XML_RULES)
     if _local(root.tag) != "data-set":
         raise ParseError(FILENAME, f"root element is <{root.tag}>, expected <data-set>")
     return root

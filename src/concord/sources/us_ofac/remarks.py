@@ -6,7 +6,8 @@ Passport 1234 (Russia) expires 01 Jan 2030; a.k.a. 'VOVA'; Linked To: SOME BANK.
 `parse_remarks` turns that text into facts (property, value), identity documents, crypto
 wallets, links to other entries, sanction provisions, and notes; a statement it does not
 understand is kept whole in `Remarks.unknown` (the parser writes it to ``notes``), never
-dropped.
+dropped. The labels and the properties they make are in `vocabulary`; `build` writes the
+result onto entities.
 
 Example:
     >>> r = parse_remarks("DOB 1955 to 1957; POB Havana, Cuba; a.k.a. 'PEPE'.")
@@ -18,17 +19,22 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from followthemoney import StatementEntity, registry
-from normality import slugify
+from concord.sources.us_ofac.common import COMMENTS, SDN
+from concord.sources.us_ofac.vocabulary import (
+    DATES,
+    DOCUMENTS,
+    ID,
+    LABEL,
+    NOTED,
+    PHONES,
+    PROVISIONS,
+    SIMPLE,
+)
 
-from concord.model import entities
-
-# Remarks text after this offset came from sdn_comments (the overflow of a cut field).
-SDN, COMMENTS = "sdn", "comments"
 _MONTHS = {
     month: number
     for number, month in enumerate(
@@ -39,117 +45,6 @@ _DATE = re.compile(r"(?:(\d{1,2}) )?(?:([A-Za-z]{3})[a-z]* )?(\d{4})")
 _RANGE = re.compile(r"(.+?)(?: to |-)(.+)")
 # A range of whole years longer than this gives its two ends only, not every year.
 MAX_YEAR_SPAN = 10
-
-
-def _labels(groups: dict[str, str]) -> dict[str, str]:
-    """Invert ``{value: "label|label"}`` into ``{label: value}``."""
-    return {label: value for value, labels in groups.items() for label in labels.split("|")}
-
-
-# Statement label -> property; the value is the rest of the statement. The XML formats name
-# the same facts by their id types and feature types (Nationality Country, Vessel Flag...).
-SIMPLE = _labels(
-    {
-        "nationality": "nationality|Nationality Country",
-        "citizenship": "citizen|Citizenship Country",
-        "jurisdiction": "Nationality of Registration|Registration Country",
-        "gender": "Gender",
-        "email": "Email Address|Email",
-        "website": "Website",
-        "sector": "Organization Type",
-        "legalForm": "Target Type",
-        "position": "Title|Position",
-        "model": "Aircraft Model",
-        "pastFlags": "Former Vessel Flag",
-        "flag": "Other Vessel Flag|Vessel Flag",
-        "callSign": "Other Vessel Call Sign|Vessel Call Sign",
-        "type": "Other Vessel Type|VESSEL TYPE|Vessel Type",
-        "tonnage": "Vessel Tonnage",
-        "grossRegisteredTonnage": "Vessel Gross Registered Tonnage",
-    }
-)
-DATES = _labels(
-    {
-        "birthDate": "DOB|Birthdate",
-        "incorporationDate": "Organization Established Date",
-        "buildDate": "Aircraft Manufacture Date|Vessel Year of Build",
-    }
-)
-PHONES = _labels(
-    {"phone": "Phone Number|Phone No.|Phone|PHONE|Telephone No.|Telephone Number|Telephone"}
-    | {"fax": "Fax No.|Fax|FAX"}
-)
-# Labels kept as labelled notes: understood, but FtM has no text property for them.
-NOTED = _labels(
-    {"note": "Aircraft Operator|ISIN|Equity Ticker|MICEX Code|UN/LOCODE|arrested|Vessel Owner"}
-    | {"former": "Former Citizenship Country"}
-)
-# Statements about the sanction itself (its scope), kept as Sanction `provisions`.
-PROVISIONS = re.compile(
-    r"(?:Additional Sanctions Information|Secondary sanctions risk|Transactions Prohibited For"
-    r"|Executive Order \d+|CAATSA Section|IFCA Determination|PEESA Information"
-    r"|Listing Date \(|Effective Date \(|Purchase/Sales For|For more information on directives)",
-    re.IGNORECASE,
-)
-
-# Identity documents: label -> (property of the main entity, kind). Kind "passport" makes a
-# Passport, "id" an Identification, when the main entity can hold one.
-_ID, _PASS = "id", "passport"
-_GROUPS: dict[tuple[str, str], str] = {
-    ("passportNumber", _PASS): "Passport|Diplomatic Passport|Passport Booklet|Passport No."
-    "|British National Overseas Passport|Stateless Person Passport",
-    ("idNumber", _ID): "National ID No.|Cedula No.|Identification Number|C.U.R.P.|C.U.R.P. #"
-    "|D.N.I.|Personal ID Card|Electoral Registry No.|Credencial electoral"
-    "|National Foreign ID Number|Cartilla de Servicio Militar Nacional|Birth Certificate Number"
-    "|I.F.E.|Residency Number|C.U.I.|Numero de Identidad|Turkish Identification Number"
-    "|Turkish Identificiation Number|Citizen's Card Number|C.U.I.P.|Travel Document Number"
-    "|VisaNumberID|Kenyan ID No.|Refugee ID Card|SRE Permit No.|SRE Permit No|Immigration No."
-    "|Public Security and Immigration No.|Moroccan Personal ID No.|Bosnian Personal ID No."
-    "|N.I.E.|Stateless Person ID Card|CNP (Personal Numerical Code)"
-    "|Romanian Permanent Resident|UAE Identification|Tazkira National ID Card"
-    "|Seafarer's Identification Document|Federal ID Card|Driver's License No."
-    "|Pilot License Number|Tarjeta Profesional|Military Registration Number|File Number"
-    "|Serial No.",
-    ("socialSecurityNumber", _ID): "SSN",
-    ("taxNumber", _ID): "Tax ID No.|NIT #|RUC #|R.F.C.|R.F.C. #|RFC|RIF #|Italian Fiscal Code"
-    "|C.U.I.T.|RTN|C.I.F.|N.I.F.|Fiscal Code|Romanian Tax Registration|RUT #|US FEIN"
-    "|Paraguayan tax identification number|Numero Unico de Identificacao Tributaria (NUIT)",
-    ("vatCode", _ID): "V.A.T. Number",
-    ("registrationNumber", _ID): "Registration Number|Registration ID|Company Number"
-    "|Business Registration Number|Commercial Registry Number|Matricula Mercantil No|C.R. No."
-    "|Folio Mercantil No.|Government Gazette Number|Chamber of Commerce Number"
-    "|Economic Register Number (CBLS)|Central Registration System Number|UK Company Number"
-    "|Istanbul Chamber of Comm. No.|Business Number|Registered Charity No."
-    "|Dubai Chamber of Commerce Membership No.|Certificate of Incorporation Number"
-    "|Business Registration Document #|Public Registration Number|Enterprise Number"
-    "|Branch Unit Number|Trade License No.|License|Chinese Commercial Code|Romanian C.R."
-    "|RSIN|Trademark number|Registration Certificate Number (Dubai)|C.I.N.|Permit Number"
-    "|Afghan Money Service Provider License Number|MSB Registration Number"
-    "|Tourism License No.|BIK (RU)|Vessel Registration Identification"
-    "|Aircraft Tail Number|Previous Aircraft Tail Number|Aircraft Mode S Transponder Code",
-    ("uscCode", _ID): "Unified Social Credit Code (USCC)"
-    "|United Social Credit Code Certificate (USCCC)",
-    ("ogrnCode", _ID): "Russian State Individual Business Registration Number Pattern (OGRNIP)",
-    ("leiCode", _ID): "Legal Entity Number|LE Number",
-    ("swiftBic", _ID): "SWIFT/BIC",
-    ("dunsCode", _ID): "D-U-N-S Number",
-    ("imoNumber", _ID): "Vessel Registration Identification IMO|Identification Number IMO"
-    "|Company Number IMO|International Maritime Organization No.",
-    ("mmsi", _ID): "MMSI",
-    ("serialNumber", _ID): "Aircraft Manufacturer's Serial Number (MSN)"
-    "|Aircraft Construction Number (also called L/N or S/N or F/N)"
-    "|Aircraft Serial Identification",
-}
-DOCUMENTS: dict[str, tuple[str, str]] = {
-    label: prop_kind for prop_kind, labels in _GROUPS.items() for label in labels.split("|")
-}
-_LABELS = sorted(
-    [*SIMPLE, *DATES, *PHONES, *NOTED, *DOCUMENTS, "POB", "Linked To"], key=len, reverse=True
-)
-_LABEL = re.compile(
-    r"(?:[Aa]lt\. )?(" + "|".join(re.escape(label) for label in _LABELS) + r")(?:\s*:\s*|\s+)(.+)",
-    re.DOTALL,
-)
 # A document number longer than this is free text that merely starts like a document.
 MAX_NUMBER = 40
 _ALIAS = re.compile(r"(?:[Aa]lt\. )?([afnd])\.[kb]\.a\.\s*'(.+)'\.?", re.DOTALL)
@@ -332,7 +227,7 @@ def _parse_segment(result: Remarks, segment: str, origin: str) -> None:
     if wallet is not None:
         result.wallets.append((wallet.group(1), wallet.group(2), origin))
         return
-    match = _LABEL.fullmatch(segment)
+    match = LABEL.fullmatch(segment)
     if match is None or not _parse_labelled(result, match, origin, segment):
         result.unknown.append((segment, origin))
 
@@ -382,10 +277,10 @@ def make_document(
     ``IMO 9123456`` is an IMO number); an unknown type is read as an ``idNumber``.
     """
     segment = f"{label} {number}"
-    match = _LABEL.fullmatch(segment)
+    match = LABEL.fullmatch(segment)
     if match is not None and match.group(1) in DOCUMENTS:
         label, number = match.group(1), match.group(2).strip()
-    prop, kind = DOCUMENTS.get(label, ("idNumber", _ID))
+    prop, kind = DOCUMENTS.get(label, ("idNumber", ID))
     return Document(prop, kind, label, number, country, dates[0], dates[1], origin, segment)
 
 
@@ -407,96 +302,3 @@ def _parse_document(result: Remarks, label: str, value: str, origin: str, segmen
         )
     )
     return True
-
-
-def apply_remarks(
-    entity: StatementEntity, parsed: Remarks, skip: Collection[str] = ()
-) -> list[StatementEntity]:
-    """Write the understood facts, documents and notes of `parsed` onto `entity`.
-
-    Statements whose text is in `skip` (already read from a column) are left out. Returns the
-    further entities the remarks make: identity documents and crypto wallets. Links and
-    provisions are the caller's (they need the other entries and the sanctions).
-    """
-    for fact in parsed.facts:
-        add_or_note(entity, fact.prop, fact.value, fact.origin, fact.segment, fact.soft)
-    others: dict[str, StatementEntity] = {}
-    made = [apply_document(entity, doc) for doc in parsed.documents]
-    made += [_wallet(entity, *wallet) for wallet in parsed.wallets]
-    for other in made:
-        if other is None or other.id is None:
-            continue
-        if other.id in others:  # the same document written twice ("alt." repeats)
-            others[other.id].merge(other)
-        else:
-            others[other.id] = other
-    for note, origin in parsed.notes:
-        entity.add("notes", note, origin=origin)
-    for segment, origin in parsed.unknown:
-        if segment.rstrip(".") not in skip:
-            entity.add("notes", segment, origin=origin)
-    return list(others.values())
-
-
-def add_or_note(
-    entity: StatementEntity, prop: str, value: str, origin: str, segment: str, soft: bool = False
-) -> None:
-    """Add `value` to `prop`; if the schema lacks `prop` or FtM refuses the value, keep the
-    statement's text in ``notes`` instead (unless `soft`: a guess that may be dropped)."""
-    prop_ = entity.schema.get(prop)
-    added = None
-    if prop_ is not None and not prop_.stub and value:
-        added = entity.unsafe_add(prop_, value, origin=origin)
-    if added is None and not soft:
-        entity.add("notes", segment, origin=origin)
-
-
-def apply_document(entity: StatementEntity, doc: Document) -> StatementEntity | None:
-    """Add a document's number to `entity`; return a Passport or Identification for it when
-    the document says more than its number (country, dates) and `entity` can hold one."""
-    country = registry.country.clean_text(doc.country) if doc.country else None
-    # A parenthesis that is not a country (a city, a profession) stays with the number.
-    number = doc.number if country or not doc.country else f"{doc.number} ({doc.country})"
-    prop = doc.prop
-    if prop == "passportNumber" and not entity.schema.is_a("Person"):
-        prop = "idNumber"
-    add_or_note(entity, prop, number, doc.origin, doc.segment)
-    if country is None and not doc.issued and not doc.expires:
-        return None
-    if not entity.schema.is_a("LegalEntity"):
-        # A vessel's or aircraft's registration country; dates have no place but the notes.
-        entity.add("country", country, origin=doc.origin, cleaned=True)
-        if doc.issued or doc.expires:
-            entity.add("notes", doc.segment, origin=doc.origin)
-        return None
-    person = entity.schema.is_a("Person")
-    schema = "Passport" if doc.kind == _PASS and person else "Identification"
-    key = _slug(f"{doc.label} {number}")
-    ident = entities.make(entities.source_of(entity), schema, f"{entity.id}-doc-{key}")
-    ident.add("holder", entity.id, origin=doc.origin)
-    ident.add("number", number, origin=doc.origin)
-    ident.add("type", doc.label, origin=doc.origin)
-    ident.add("country", country, origin=doc.origin, cleaned=True)
-    ident.add("startDate", doc.issued, origin=doc.origin)
-    ident.add("endDate", doc.expires, origin=doc.origin)
-    return ident
-
-
-def _slug(text: str) -> str:
-    # FtM refuses ids that end in a dash, which slugify leaves after some scripts.
-    return (slugify(text, sep="-") or "").strip("-") or "x"
-
-
-def _wallet(
-    entity: StatementEntity, currency: str, address: str, origin: str
-) -> StatementEntity | None:
-    segment = f"Digital Currency Address - {currency} {address}"
-    if not entity.schema.is_a("LegalEntity"):
-        entity.add("notes", segment, origin=origin)
-        return None
-    key = _slug(f"{currency} {address}")
-    wallet = entities.make(entities.source_of(entity), "CryptoWallet", f"{entity.id}-wallet-{key}")
-    wallet.add("holder", entity.id, origin=origin)
-    wallet.add("publicKey", address, origin=origin)
-    wallet.add("currency", currency, origin=origin)
-    return wallet
