@@ -82,3 +82,22 @@ def test_ingest_exit_code_says_something_was_refused(tmp_path: Path) -> None:
     assert code == 2
     assert "refused" in err and "us-ofac-2024-05-04-empty-sdn.csv" in err and "empty" in err
     assert "0 snapshots added" in out
+
+
+def test_compare_a_file_of_name_pairs(tmp_path: Path, mirror_store: Store) -> None:
+    # Hand-made pairs (names from the issue text), as an analyst would write them.
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "name1,name2,schema,dob1,dob2\n"
+        "CHEN Quanguo,陈全国,Person,,\n"
+        "Ali HASSAN,Ali HASSAN,Person,1965-04-29,1971-02-03\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.csv"
+    code, stdout, _ = run(mirror_store, "compare", "--input", str(pairs), "--output", str(out))
+    assert code == 0 and "2 pairs scored" in stdout
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert float(rows[0]["score"]) > float(rows[1]["score"])
+    assert "birth_date -4.0" in rows[1]["explanation"] and rows[1]["merge"] == "False"
+    code, _, err = run(mirror_store, "compare")
+    assert code == 2 and "--input" in err

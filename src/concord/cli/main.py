@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import os
@@ -21,7 +22,7 @@ from concord.model.regimes import registry
 from concord.resolve import judgements
 from concord.resolve.cluster import THRESHOLD
 from concord.resolve.profiles import Profile, load_profiles
-from concord.resolve.run import adhoc_profile, entry_table, resolve, target
+from concord.resolve.run import adhoc_profile, compare_rows, entry_table, resolve, target
 from concord.resolve.score import compare as compare_profiles
 from concord.store import Store, queries
 
@@ -333,17 +334,28 @@ def resolve_cmd(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", required=False)
+@click.argument("b", required=False)
 @click.option("--schema", default="Person", show_default=True, help="For names: the schema.")
 @click.option("--dob1", help="For names: date of birth of A.")
 @click.option("--dob2", help="For names: date of birth of B.")
+@click.option("--input", "input_", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="CSV of pairs: name1, name2 [, schema, dob1, dob2].")  # fmt: skip
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="With --input: where to write the scores (CSV).")  # fmt: skip
 @format_option
 @click.pass_context
 @handle_errors
-def compare(ctx: click.Context, a: str, b: str, schema: str, dob1: str | None,
-            dob2: str | None, fmt: str) -> None:  # fmt: skip
-    """Score two entries (entry keys) or two names, with the features that made the score."""
+def compare(
+    ctx: click.Context, a: str | None, b: str | None, schema: str, dob1: str | None,
+    dob2: str | None, input_: Path | None, output: Path | None, fmt: str,
+) -> None:  # fmt: skip
+    """Score two entries (entry keys) or two names, or a CSV of name pairs, and explain."""
+    if input_ is not None:
+        _compare_file(input_, output)
+        return
+    if a is None or b is None:
+        raise BadInput("give two entry keys or names, or --input pairs.csv")
     left, right = _profile(ctx, a, schema, dob1), _profile(ctx, b, schema, dob2)
     score = compare_profiles(left, right)
     rows = [{"feature": f.name, "weight": f.weight, "detail": f.detail} for f in score.features]
@@ -356,6 +368,23 @@ def compare(ctx: click.Context, a: str, b: str, schema: str, dob1: str | None,
         f"{', conflict' if score.conflict else ''}{', strong' if score.strong else ''})"
     )
     emit(rows, fmt, title=f"{a} ~ {b}")
+
+
+def _compare_file(source: Path, target_path: Path | None) -> None:
+    try:
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise BadInput(f"{source}: not a readable CSV ({exc})") from None
+    scored = compare_rows(rows)
+    if target_path is None:
+        emit(scored, "csv")
+        return
+    with target_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(scored[0]) if scored else ["score"])
+        writer.writeheader()
+        writer.writerows(scored)
+    click.echo(f"{len(scored)} pairs scored -> {target_path}")
 
 
 def _profile(ctx: click.Context, ref: str, schema: str, dob: str | None) -> Profile:

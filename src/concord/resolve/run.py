@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from concord.errors import NotFound
+from concord.errors import BadInput, NotFound
 from concord.resolve import judgements
 from concord.resolve.blocking import candidate_pairs
 from concord.resolve.cluster import THRESHOLD, Clustering, cluster, target_id
@@ -155,3 +155,26 @@ def entry_table(store: Store) -> list[dict[str, Any]]:
         "birth_dates": "; ".join(sorted(births.get(r.entry_key, ()))),
         "target_id": targets.get(r.entry_key, ""),
     } for r in rows]  # fmt: skip
+
+
+def compare_rows(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Score a table of name pairs (columns name1, name2, optional schema, dob1, dob2).
+
+    Each output row repeats the input and adds the score, whether it would merge, and the
+    features that made it (`name +3.0 (...); birth_date +2.5 (...)`).
+    """
+    from concord.resolve.score import compare
+
+    out = []
+    for number, row in enumerate(rows, 1):
+        if not row.get("name1") or not row.get("name2"):
+            raise BadInput(f"row {number}: name1 and name2 are required")
+        schema = row.get("schema") or "Person"
+        a = adhoc_profile(row["name1"], schema, row.get("dob1") or None)
+        b = adhoc_profile(row["name2"], schema, row.get("dob2") or None)
+        score = compare(a, b)
+        out.append({**row, "score": round(score.score, 4),
+                    "merge": score.score >= THRESHOLD and not score.conflict,
+                    "explanation": "; ".join(f"{f.name} {f.weight:+.1f} ({f.detail})"
+                                             for f in score.features)})  # fmt: skip
+    return out
