@@ -9,6 +9,7 @@ evidence (a shared identifier or reference, or the same full name and date of bi
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +18,35 @@ from concord.resolve.score import Score, compare
 
 THRESHOLD = 0.7
 FLOOR = 0.3
+EXPLAIN_ABOVE = 0.5  # scores below this travel back from workers without their features
+_SHARED: list[Profile] = []  # the profiles a forked scoring worker reads
+
+
+def _score_chunk(chunk: list[tuple[int, int]]) -> list[tuple[tuple[int, int], Score]]:
+    out = []
+    for i, j in chunk:
+        s = compare(_SHARED[i], _SHARED[j])
+        if s.score < EXPLAIN_ABOVE:
+            s = Score(s.score, [], conflict=s.conflict, strong=s.strong)
+        out.append(((min(i, j), max(i, j)), s))
+    return out
+
+
+def score_pairs(
+    profiles: list[Profile], pairs: list[tuple[int, int]], workers: int = 2
+) -> dict[tuple[int, int], Score]:
+    """Scores of candidate pairs, computed on `workers` forked processes when worth it."""
+    global _SHARED
+    _SHARED = profiles
+    try:
+        if workers <= 1 or len(pairs) < 20_000 or "fork" not in mp.get_all_start_methods():
+            return dict(_score_chunk(pairs))
+        size = len(pairs) // (workers * 8) + 1
+        chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            return {key: s for part in pool.map(_score_chunk, chunks) for key, s in part}
+    finally:
+        _SHARED = []
 
 
 @dataclass
@@ -93,6 +123,7 @@ def cluster(
     profiles: list[Profile],
     pairs: Iterable[tuple[int, int]],
     verdicts: Mapping[tuple[str, str], str] | None = None,
+    workers: int = 2,
 ) -> Clustering:
     """Cluster `profiles` by scoring the candidate `pairs`; human `verdicts` on pairs of
     entry keys (`same` / `different` / `unsure`) win over any score."""
@@ -109,8 +140,9 @@ def cluster(
                 result.cannot.add(pair)
     for i, j in same:
         result.merge(i, j, forced=True)
-    scored = [(result.score(i, j).score, i, j) for i, j in pairs
-              if (min(i, j), max(i, j)) not in result.judged]  # fmt: skip
+    todo = [p for p in pairs if (min(p), max(p)) not in result.judged]
+    result.scores.update(score_pairs(profiles, todo, workers))
+    scored = [(result.score(i, j).score, i, j) for i, j in todo]
     for value, i, j in sorted(scored, reverse=True):
         if value < THRESHOLD:
             break
