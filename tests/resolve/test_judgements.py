@@ -68,3 +68,23 @@ def test_bad_judgements_are_refused(canada: Store) -> None:
     result = CliRunner().invoke(cli, ["--database", canada.url, "judge", "ca-sema:JVCFOR:1",
                                       "ca-sema:NOPE:9", "same"])  # fmt: skip
     assert result.exit_code == 3 and "no entry 'ca-sema:NOPE:9'" in result.stderr
+
+
+def test_review_asks_and_records(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    ingest_files(store, "ca-sema", date(2022, 5, 11), [CA / "2022-05-11" / "sema-lmes.xml"])
+    resolve(store)
+    listed = CliRunner().invoke(cli, ["--database", store.url, "review", "--list",
+                                      "--format", "json", "--limit", "500"])  # fmt: skip
+    assert listed.exit_code == 0
+    import json
+
+    queue = json.loads(listed.stdout)
+    assert {"ca-sema:JVCFOR:1", "ca-sema:Venezuela:1"} in [{q["a"], q["b"]} for q in queue]
+    # Answer "same" to the first pair, then quit.
+    answered = CliRunner().invoke(cli, ["--database", store.url, "review", "--by", "t"],
+                                  input="s\nq\n")  # fmt: skip
+    assert answered.exit_code == 0 and "1 judgements recorded" in answered.stdout
+    [judged] = judgements.current(store).values()
+    assert judged.verdict == "same" and judged.author == "t"
+    assert {judged.key_a, judged.key_b} == {queue[0]["a"], queue[0]["b"]}

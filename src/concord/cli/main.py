@@ -22,7 +22,14 @@ from concord.model.regimes import registry
 from concord.resolve import judgements
 from concord.resolve.cluster import THRESHOLD
 from concord.resolve.profiles import Profile, load_profiles
-from concord.resolve.run import adhoc_profile, compare_rows, entry_table, resolve, target
+from concord.resolve.run import (
+    adhoc_profile,
+    compare_rows,
+    entry_table,
+    resolve,
+    review_queue,
+    target,
+)
 from concord.resolve.score import compare as compare_profiles
 from concord.store import Store, queries
 
@@ -457,6 +464,39 @@ def judgements_import(ctx: click.Context, path: Path) -> None:
     with path.open(encoding="utf-8") as handle:
         count = judgements.import_lines(get_store(ctx), handle, str(path))
     click.echo(f"{count} judgements imported from {path}")
+
+
+@cli.command()
+@click.option("--limit", default=20, show_default=True, help="How many pairs to show.")
+@click.option("--list", "list_only", is_flag=True, help="Only list the pairs, ask nothing.")
+@click.option("--by", help="Who judges (default: CONCORD_USER or the login name).")
+@format_option
+@click.pass_context
+@handle_errors
+def review(ctx: click.Context, limit: int, list_only: bool, by: str | None, fmt: str) -> None:
+    """Decide uncertain pairs in the terminal: s(ame), d(ifferent), u(nsure), n(ext), q(uit)."""
+    store = get_store(ctx)
+    queue = review_queue(store, limit)
+    if list_only or not queue:
+        emit(queue, fmt, title="Pairs to review",
+             columns=["a", "b", "name_a", "name_b", "score", "decision", "magnitsky"])  # fmt: skip
+        return
+    answers = {"s": "same", "d": "different", "u": "unsure"}
+    decided = 0
+    for item in queue:
+        click.echo(f"\n{item['a']}  {item['name_a']}\n{item['b']}  {item['name_b']}")
+        click.echo(f"score {item['score']} ({item['decision']}"
+                   f"{': ' + item['reason'] if item['reason'] else ''})")  # fmt: skip
+        click.echo("  " + item["features"].replace("; ", "\n  "))
+        choice = click.prompt("s/d/u/n/q", type=click.Choice(["s", "d", "u", "n", "q"]),
+                              show_choices=False)  # fmt: skip
+        if choice == "q":
+            break
+        if choice in answers:
+            judgements.record(store, [judgements.make(item["a"], item["b"], answers[choice],
+                                                      "concord review", by)])  # fmt: skip
+            decided += 1
+    click.echo(f"{decided} judgements recorded; they apply from the next `concord resolve`")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from concord.errors import BadInput, NotFound
+from concord.model.regimes import registry
 from concord.resolve import judgements
 from concord.resolve.blocking import candidate_pairs
 from concord.resolve.cluster import THRESHOLD, Clustering, cluster, target_id
@@ -178,3 +179,32 @@ def compare_rows(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
                     "explanation": "; ".join(f"{f.name} {f.weight:+.1f} ({f.detail})"
                                              for f in score.features)})  # fmt: skip
     return out
+
+
+def review_queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    """Pairs a person should decide, most consequential first.
+
+    Uncertain pairs are those kept by the last run that were not merged (close calls below
+    the threshold and merges a guard refused) and nobody has judged yet. Pairs that touch a
+    Magnitsky-class designation come first (a wrong answer changes a coverage figure),
+    then those whose score is nearest the threshold.
+    """
+    magnitsky = registry().magnitsky_keys()
+    judged = set(judgements.current(store))
+    with store.read() as conn:
+        pairs = conn.execute(sa.select(match_pairs).where(
+            match_pairs.c.decision.in_(("below", "refused")))).all()  # fmt: skip
+        hot = {r.entry_key for r in conn.execute(
+            sa.select(statements.c.entry_key).where(
+                statements.c.prop == "programId", statements.c.value.in_(magnitsky),
+                statements.c.last_snapshot.is_(None)))}  # fmt: skip
+        names = dict(conn.execute(sa.select(entries.c.entry_key, entries.c.caption)).all())
+    queue = [p for p in pairs if tuple(sorted((p.key_a, p.key_b))) not in judged]
+    queue.sort(key=lambda p: (not ({p.key_a, p.key_b} & hot), abs(p.score - THRESHOLD)))
+    return [{"a": p.key_a, "b": p.key_b, "name_a": names.get(p.key_a, ""),
+             "name_b": names.get(p.key_b, ""), "score": round(p.score, 3),
+             "decision": p.decision, "reason": p.reason or "",
+             "magnitsky": bool({p.key_a, p.key_b} & hot),
+             "features": "; ".join(f"{f['name']} {f['weight']:+.1f} ({f['detail']})"
+                                   for f in p.features)}
+            for p in queue[:limit]]  # fmt: skip
