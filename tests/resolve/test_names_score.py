@@ -77,3 +77,17 @@ def test_same_list_needs_strong_evidence() -> None:
     result = cluster([a, b, c], [(0, 1), (0, 2), (1, 2)])
     sizes = sorted(len(g) for g in result.clusters())
     assert sizes == [1, 2]
+
+
+def test_a_distinctive_full_name_joins_two_schedules_of_one_list() -> None:
+    # Canada lists MADURO under JVCFOR and under Venezuela with no date of birth. Blocking
+    # marks 3+-word names with a rare word as distinctive; hand-made profiles here.
+    a = person("ca-sema:JVCFOR:1", "Nicolás MADURO MOROS")
+    b = person("ca-sema:Venezuela:1", "Nicolás MADURO MOROS")
+    for p in (a, b):
+        p.distinctive = frozenset(p.sorted_forms)
+    score = compare(a, b)
+    assert score.strong and score.score >= 0.7
+    assert any(f.name == "rare_name" for f in score.features)
+    result = cluster([a, b], [(0, 1)])
+    assert sorted(len(g) for g in result.clusters()) == [2]

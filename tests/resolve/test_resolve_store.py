@@ -45,7 +45,7 @@ def test_two_entries_of_one_list_join_only_on_strong_evidence(resolved: Store) -
             names = {f["name"] for f in pair.features}
             strong_dob = any(f["name"] == "birth_date" and f["weight"] >= 2.5
                              for f in pair.features)  # fmt: skip
-            assert names & {"identifier", "reference"} or strong_dob, pair
+            assert names & {"identifier", "reference", "rare_name"} or strong_dob, pair
 
 
 def test_every_current_entry_has_one_target(resolved: Store) -> None:
@@ -56,8 +56,8 @@ def test_every_current_entry_has_one_target(resolved: Store) -> None:
 
 def test_quality_on_the_evaluation_set(resolved: Store) -> None:
     # The labelled pairs of bench/resolve_eval (how they were built: its README). Measured
-    # at the time of writing: persons precision 0.9989, recall 0.974; this guards against
-    # regressions, it is not the goal (recall >= 0.99), which is not reached yet.
+    # at the time of writing: persons precision 0.9989, recall 0.9933 (the goals
+    # are precision >= 0.995, recall >= 0.99).
     from concord.resolve.evaluate import evaluate, read_pairs
     from tests.conftest import ROOT
 
@@ -65,4 +65,4 @@ def test_quality_on_the_evaluation_set(resolved: Store) -> None:
     persons = evaluate(resolved, rows, "Person")
     assert persons["pairs"] >= 1000
     assert persons["precision"] >= 0.995
-    assert persons["recall"] >= 0.97
+    assert persons["recall"] >= 0.99

@@ -42,6 +42,12 @@ def candidate_pairs(profiles: list[Profile]) -> Iterator[tuple[int, int]]:
     for members in strong.values():
         if len(members) <= MAX_BLOCK:
             seen.update(_pairs(members))
+    mark_distinctive(profiles, keys, blocks)
+    # The same full date of birth and any one name key: catches surnames spelled apart by
+    # transliteration (Chernyshev / Chernyshyov) whose other words are common.
+    for members in _birth_blocks(profiles).values():
+        if len(members) <= MAX_BLOCK:
+            seen.update((i, j) for i, j in _pairs(members) if keys[i] & keys[j])
     for members in blocks.values():
         if len(members) > MAX_BLOCK:
             continue
@@ -58,3 +64,35 @@ def _pairs(members: list[int]) -> Iterator[tuple[int, int]]:
     for x, i in enumerate(members):
         for j in members[x + 1 :]:
             yield (i, j) if i < j else (j, i)
+
+
+DISTINCTIVE_BLOCK = 30  # a name word this rare makes a 3+-word full name distinctive
+
+
+def _birth_blocks(profiles: list[Profile]) -> dict[str, list[int]]:
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, profile in enumerate(profiles):
+        for day in profile.birth_dates:
+            if len(day) == 10:
+                blocks[day].append(index)
+    return blocks
+
+
+def mark_distinctive(
+    profiles: list[Profile], keys: list[set[str]], blocks: dict[str, list[int]]
+) -> None:
+    """Mark the names of each profile that are distinctive: 3+ words, one of them rare.
+
+    Two entries of one list with the same distinctive full name are the same target (a
+    person Canada lists under two schedules); a common full name never says so alone.
+    """
+    for profile in profiles:
+        rare = set()
+        for _, tokens in profile.forms:
+            words = [t for t in tokens if len(t) > 1 and t not in STOPWORDS]
+            if len(words) >= 3 and any(
+                len(blocks.get(f"{kind(profile)}:{phonetic(t)}", ())) <= DISTINCTIVE_BLOCK
+                for t in words
+            ):
+                rare.add(" ".join(sorted(tokens)))
+        profile.distinctive = frozenset(rare)

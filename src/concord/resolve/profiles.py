@@ -45,6 +45,8 @@ class Profile:
     # Derived once by `finish`: each strong name as folded words, and their sorted forms.
     forms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     sorted_forms: frozenset[str] = frozenset()
+    # Set by blocking: sorted forms of full names rare enough to identify (see blocking).
+    distinctive: frozenset[str] = frozenset()
 
 
 def clean_identifier(value: str) -> str | None:

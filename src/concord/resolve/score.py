@@ -107,9 +107,10 @@ def _set_features(a: Profile, b: Profile) -> list[Feature]:
 def compare(a: Profile, b: Profile) -> Score:
     """Score two profiles and say why.
 
-    A pair is `strong` when it shares an identifier or reference, or has near-identical
-    names and the same full date of birth: the only evidence on which two entries of one
-    list are merged. It is a `conflict` when dates of birth or genders contradict.
+    A pair is `strong` when it shares an identifier or reference, has near-identical names
+    and the same full date of birth, or the same distinctive full name (3+ words, one of
+    them rare in the store; set by blocking) and no date against it: the only evidence on
+    which two entries of one list are merged. It is a `conflict` when dates of birth or genders contradict.
     """
     if kind(a) != kind(b):
         return Score(0.0, [Feature("schema", -10.0, f"{a.schema} / {b.schema}")], conflict=True)
@@ -119,9 +120,14 @@ def compare(a: Profile, b: Profile) -> Score:
     if dob is not None:
         features.append(dob)
     features.extend(_set_features(a, b))
-    total = sum(f.weight for f in features)
     conflict = any(f.name in ("birth_date", "gender") and f.weight <= -3.0 for f in features)
-    strong = any(f.name in ("identifier", "reference") for f in features) or (
-        similarity >= 0.97 and dob is not None and dob.weight >= 2.5
+    same_rare = a.distinctive & b.distinctive
+    if same_rare:
+        features.append(Feature("rare_name", 1.0, f"same rare full name {min(same_rare)!r}"))
+    total = sum(f.weight for f in features)
+    strong = (
+        any(f.name in ("identifier", "reference") for f in features)
+        or (similarity >= 0.97 and dob is not None and dob.weight >= 2.5)
+        or (bool(same_rare) and (dob is None or dob.weight > 0))
     )
     return Score(1 / (1 + math.exp(-total)), features, conflict=conflict, strong=strong)
