@@ -66,3 +66,14 @@ def test_quality_on_the_evaluation_set(resolved: Store) -> None:
     assert persons["pairs"] >= 1000
     assert persons["precision"] >= 0.995
     assert persons["recall"] >= 0.99
+
+
+def test_within_list_duplicates_are_reported(resolved: Store) -> None:
+    from concord.resolve.run import within_list_duplicates
+
+    found = within_list_duplicates(resolved)
+    canada = [d for d in found if d["source"] == "ca-sema"]
+    # MADURO: once under JVCFOR, once under the Venezuela regulations.
+    assert any({"ca-sema:JVCFOR:1", "ca-sema:Venezuela:1"} <= set(d["entries"].split(", "))
+               for d in canada)  # fmt: skip
+    assert all(d["evidence"] for d in found)

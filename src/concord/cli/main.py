@@ -29,6 +29,7 @@ from concord.resolve.run import (
     resolve,
     review_queue,
     target,
+    within_list_duplicates,
 )
 from concord.resolve.score import compare as compare_profiles
 from concord.store import Store, queries
@@ -497,6 +498,15 @@ def review(ctx: click.Context, limit: int, list_only: bool, by: str | None, fmt:
                                                       "concord review", by)])  # fmt: skip
             decided += 1
     click.echo(f"{decided} judgements recorded; they apply from the next `concord resolve`")
+
+
+@cli.command()
+@format_option
+@click.pass_context
+@handle_errors
+def duplicates(ctx: click.Context, fmt: str) -> None:
+    """Targets with 2+ entries of one list (per-schedule listings, plain duplicates)."""
+    emit(within_list_duplicates(get_store(ctx)), fmt, title="Entries of one list in one target")
 
 
 def main() -> None:

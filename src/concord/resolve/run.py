@@ -208,3 +208,28 @@ def review_queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
              "features": "; ".join(f"{f['name']} {f['weight']:+.1f} ({f['detail']})"
                                    for f in p.features)}
             for p in queue[:limit]]  # fmt: skip
+
+
+def within_list_duplicates(store: Store) -> list[dict[str, Any]]:
+    """Targets holding two or more entries of the same list: findings for a person to check
+    (one person listed under two Canadian schedules, or a plain duplicate)."""
+    with store.read() as conn:
+        members = conn.execute(sa.select(target_members)).all()
+        names = dict(conn.execute(sa.select(entries.c.entry_key, entries.c.caption)).all())
+        merged = conn.execute(sa.select(match_pairs).where(
+            match_pairs.c.decision.in_(("merged", "judged-same")))).all()  # fmt: skip
+    groups: dict[tuple[str, str], list[str]] = {}
+    for m in members:
+        groups.setdefault((m.target_id, m.source), []).append(m.entry_key)
+    evidence = {frozenset((p.key_a, p.key_b)): p for p in merged}
+    out = []
+    for (tid, source), keys in sorted(groups.items()):
+        if len(keys) < 2:
+            continue
+        keys.sort()
+        pair = evidence.get(frozenset(keys[:2]))
+        out.append({"target_id": tid, "source": source, "entries": ", ".join(keys),
+                    "names": " | ".join(names.get(k, "") for k in keys),
+                    "evidence": "; ".join(f"{f['name']} {f['weight']:+.1f}" for f in
+                                          (pair.features if pair else []))})  # fmt: skip
+    return out

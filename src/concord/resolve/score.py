@@ -110,7 +110,8 @@ def compare(a: Profile, b: Profile) -> Score:
     A pair is `strong` when it shares an identifier or reference, has near-identical names
     and the same full date of birth, or the same distinctive full name (3+ words, one of
     them rare in the store; set by blocking) and no date against it: the only evidence on
-    which two entries of one list are merged. It is a `conflict` when dates of birth or genders contradict.
+    which two entries of one list are merged. It is a `conflict` when dates of birth or
+    genders contradict.
     """
     if kind(a) != kind(b):
         return Score(0.0, [Feature("schema", -10.0, f"{a.schema} / {b.schema}")], conflict=True)
