@@ -16,6 +16,7 @@ $(BIN)/concord: pyproject.toml
 demo: $(BIN)/concord
 	$(BIN)/concord ingest "$(CONCORD_MIRROR)"
 	$(BIN)/concord sources
+	$(BIN)/concord resolve
 
 test: $(BIN)/concord lint typecheck layers unit
 
