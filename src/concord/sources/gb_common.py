@@ -297,3 +297,39 @@ def _cell(value: object) -> str:
 def read_xlsx(filename: str, data: bytes) -> list[list[str]]:
     """The rows of a workbook's first sheet as text (empty cells as ``""``)."""
     return [[_cell(v) for v in row] for row in read_first_sheet(filename, data)]
+
+
+def group_rows(
+    filename: str,
+    rows: Sequence[Sequence[str]],
+    start: int,
+    layout: tuple[Sequence[str], Sequence[str]],
+    key: str,
+) -> tuple[dict[str, list[dict[str, str]]], list[str]]:
+    """Rows after the header at `start`, as column -> value dicts grouped by `key`.
+
+    `layout` is (the columns the parser knows, the ones it requires). Unknown columns and
+    missing known ones are warnings; a row without `key` is skipped with a warning.
+    """
+    known, required = layout
+    header = [h.strip() for h in rows[start]]
+    index = {name: i for i, name in enumerate(header) if name}
+    missing = [c for c in required if c not in index]
+    if missing:
+        raise ParseError(filename, f"header lacks required columns {missing}")
+    warnings = [f"unexpected column {c!r} (ignored)" for c in index if c not in known]
+    warnings += [f"expected column {c!r} is missing" for c in known if c not in index]
+    columns = [(c, index[c]) for c in known if c in index]
+    groups: dict[str, list[dict[str, str]]] = {}
+    for number, row in enumerate(rows[start + 1 :], start=start + 2):
+        check_width(filename, number, row, len(header))
+        values = {c: row[i] for c, i in columns if i < len(row) and row[i]}
+        if not values:
+            continue
+        if key not in values:
+            warnings.append(f"row {number} has no {key} (skipped)")
+            continue
+        groups.setdefault(values[key], []).append(values)
+    if not groups:
+        raise ParseError(filename, "no entries after the header")
+    return groups, warnings

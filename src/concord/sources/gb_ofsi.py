@@ -43,11 +43,11 @@ from concord.sources.gb_common import (
     NAME_COLUMNS,
     SCHEMAS,
     add_name_parts,
-    check_width,
     countries,
     distinct,
     full_date,
     full_name,
+    group_rows,
     language,
     put,
     read_csv,
@@ -150,26 +150,7 @@ def _get(files: Mapping[str, bytes], name: str) -> bytes:
 def split_rows(filename: str, rows: Sequence[Sequence[str]]) -> base.ParsedList:
     """Split the rows of a ConList file into one record per Group ID."""
     published, start = _preamble(filename, rows)
-    header = [h.strip() for h in rows[start]]
-    index = {name: i for i, name in enumerate(header) if name}
-    missing = [c for c in REQUIRED if c not in index]
-    if missing:
-        raise ParseError(filename, f"header lacks required columns {missing}")
-    warnings = [f"unexpected column {c!r} (ignored)" for c in index if c not in COLUMNS]
-    warnings += [f"expected column {c!r} is missing" for c in COLUMNS if c not in index]
-    columns = [(c, index[c]) for c in COLUMNS if c in index]
-    groups: dict[str, list[Row]] = {}
-    for number, row in enumerate(rows[start + 1 :], start=start + 2):
-        check_width(filename, number, row, len(header))
-        values = {c: row[i] for c, i in columns if i < len(row) and row[i]}
-        if not values:
-            continue
-        if "Group ID" not in values:
-            warnings.append(f"row {number} has no Group ID (skipped)")
-            continue
-        groups.setdefault(values["Group ID"], []).append(values)
-    if not groups:
-        raise ParseError(filename, "no entries after the header")
+    groups, warnings = group_rows(filename, rows, start, (COLUMNS, REQUIRED), "Group ID")
     lookup = base.RegimeLookup(SOURCE)
     for label in {r.get("Regime", "") for rs in groups.values() for r in rs}:
         lookup(label)
