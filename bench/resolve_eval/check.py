@@ -12,15 +12,15 @@ and `counts(rows)` the figures, so a test can call them.
 from __future__ import annotations
 
 import argparse
-import csv
 import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from concord.resolve.evaluate import gold_clusters, read_pairs
+
 HERE = Path(__file__).resolve().parent
-COLUMNS = ["key_a", "key_b", "schema", "label", "evidence", "note"]
 LABELS = {"same", "different"}
 EVIDENCE = {
     "unsc-ref",
@@ -38,14 +38,6 @@ EVIDENCE = {
     "patronymic-conflict",
     "reviewer",
 }
-
-
-def read_pairs(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != COLUMNS:
-            raise ValueError(f"{path}: columns {reader.fieldnames}, expected {COLUMNS}")
-        return list(reader)
 
 
 def source_pair(row: dict[str, str]) -> str:
@@ -116,23 +108,12 @@ def check(pairs_path: Path, store_path: Path, allow_absent: bool = False) -> lis
 
 
 def _contradictions(rows: list[dict[str, str]]) -> list[str]:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r in rows:
-        if r["label"] == "same":
-            parent[find(r["key_a"])] = find(r["key_b"])
+    joined = gold_clusters(rows)
     return [
         f"contradiction: {r['key_a']} and {r['key_b']} are labelled different "
         "but joined by same-pairs"
         for r in rows
-        if r["label"] == "different" and find(r["key_a"]) == find(r["key_b"])
+        if r["label"] == "different" and r["key_b"] in joined.get(r["key_a"], frozenset())
     ]
 
 

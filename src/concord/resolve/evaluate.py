@@ -14,17 +14,24 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from concord.errors import BadInput
 from concord.store import Store
 from concord.store.tables import target_members
+
+PAIR_COLUMNS = ["key_a", "key_b", "schema", "label", "evidence", "note"]
 
 
 def read_pairs(path: Path) -> list[dict[str, str]]:
     """The rows of a pairs CSV (key_a, key_b, schema, label, evidence, note)."""
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != PAIR_COLUMNS:
+            raise BadInput(f"{path}: columns {reader.fieldnames}, expected {PAIR_COLUMNS}")
+        return list(reader)
 
 
-def _gold_clusters(rows: list[dict[str, str]]) -> dict[str, frozenset[str]]:
+def gold_clusters(rows: list[dict[str, str]]) -> dict[str, frozenset[str]]:
+    """Each key of a `same` pair -> every key the `same` pairs join it to."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -60,7 +67,7 @@ def evaluate(store: Store, rows: list[dict[str, str]], schema: str | None) -> di
             tp, fn = tp + joined, fn + (not joined)
         else:
             fp, tn = fp + joined, tn + (not joined)
-    gold = _gold_clusters(rows)
+    gold = gold_clusters(rows)
     seen_targets = {target[k] for k in gold if k in target}
     total = pulled = 0
     for tid in seen_targets:
