@@ -16,7 +16,6 @@ $(BIN)/concord: pyproject.toml
 demo: $(BIN)/concord
 	$(BIN)/concord ingest "$(CONCORD_MIRROR)"
 	$(BIN)/concord sources
-	$(BIN)/concord resolve
 
 test: $(BIN)/concord lint typecheck layers unit
 

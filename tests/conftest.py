@@ -67,3 +67,13 @@ def mirror_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path):  # typ
     report = ingest_mirror(store, mirror)
     store.ingest_report = report  # type: ignore[attr-defined]
     return store
+
+
+@pytest.fixture(scope="session")
+def resolved_store(mirror_store):  # type: ignore[no-untyped-def]
+    """The shared mirror store, resolved into targets once per session (read-only)."""
+    from concord.resolve.run import resolve
+
+    report = resolve(mirror_store, full=True)
+    mirror_store.resolve_report = report
+    return mirror_store

@@ -7,16 +7,16 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from concord.resolve.run import resolve, target
+from concord.resolve.run import target
 from concord.store import Store
 from concord.store.tables import match_pairs, target_members
 
 
 @pytest.fixture(scope="module")
-def resolved(mirror_store: Store) -> Store:
-    report = resolve(mirror_store)
+def resolved(resolved_store: Store) -> Store:
+    report = resolved_store.resolve_report  # type: ignore[attr-defined]
     assert report.profiles > 25000 and report.multi > 1000
-    return mirror_store
+    return resolved_store
 
 
 def _members(store: Store) -> dict[str, list[str]]:

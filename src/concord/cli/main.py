@@ -23,6 +23,7 @@ from concord.resolve import judgements
 from concord.resolve.cluster import THRESHOLD
 from concord.resolve.profiles import Profile, load_profiles
 from concord.resolve.run import (
+    ResolutionReport,
     adhoc_profile,
     compare_rows,
     entry_table,
@@ -145,13 +146,17 @@ def _report(report: IngestReport) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--source", help="With files: the source they belong to (e.g. us-ofac).")
 @click.option("--date", "observed", callback=parse_day, help="With files: observed date.")
+@click.option("--no-resolve", is_flag=True, help="Do not resolve targets after a change.")
 @click.pass_context
 @handle_errors
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], source: str | None, observed: date | None
-) -> None:
+    ctx: click.Context, paths: tuple[Path, ...], source: str | None, observed: date | None,
+    no_resolve: bool,
+) -> None:  # fmt: skip
     """Ingest a mirror folder (default CONCORD_MIRROR), or files with --source and --date.
 
+    When a snapshot was added, targets are resolved again, incrementally (only entries new
+    or changed since the last resolution are scored), unless --no-resolve.
     Exit code 0 when everything was ingested, 2 when some snapshot was refused.
     """
     store = get_store(ctx)
@@ -167,6 +172,8 @@ def ingest(
         with bar:
             report = ingest_mirror(store, mirror, progress=update)
     _report(report)
+    if report.count("added") and not no_resolve:
+        _resolved(resolve(store))
     if report.refused:
         sys.exit(2)
 
@@ -330,15 +337,25 @@ def export(ctx: click.Context, what: str, fmt: str | None, source: str | None) -
         click.echo(json.dumps(entity, ensure_ascii=False, sort_keys=True))
 
 
+def _resolved(report: ResolutionReport) -> None:
+    how = "full" if report.full else (f"incremental: {report.changed} entries new or changed, "
+                                      f"{report.removed} gone")  # fmt: skip
+    click.echo(f"resolved ({how}): {report.profiles} entries, {report.scored} candidate pairs "
+               f"scored, {report.targets} targets ({report.multi} with 2+ entries) "
+               f"in {report.seconds:.1f} s")  # fmt: skip
+
+
 @cli.command("resolve")
+@click.option("--full", is_flag=True, help="Score every candidate pair from scratch.")
 @click.pass_context
 @handle_errors
-def resolve_cmd(ctx: click.Context) -> None:
-    """Resolve every current entry into targets (same person or body across lists)."""
-    report = resolve(get_store(ctx))
-    click.echo(f"{report.profiles} entries, {report.pairs} candidate pairs scored, "
-               f"{report.targets} targets ({report.multi} with 2+ entries) "
-               f"in {report.seconds:.1f} s")  # fmt: skip
+def resolve_cmd(ctx: click.Context, full: bool) -> None:
+    """Resolve every current entry into targets (same person or body across lists).
+
+    Incremental after a first run: only entries new or changed since the last run are
+    scored; the targets are the ones a full run gives.
+    """
+    _resolved(resolve(get_store(ctx), full=full))
 
 
 @cli.command()

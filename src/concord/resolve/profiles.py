@@ -104,8 +104,11 @@ def load_profiles(
     store: Store, sources: set[str] | None = None, keys: set[str] | None = None
 ) -> list[Profile]:
     """A profile of every current entry whose main entity is a person, body or craft."""
-    query = sa.select(entries).where(
-        entries.c.present.is_(True), entries.c.schema.in_(TARGET_SCHEMATA)
+    # Ordered, so that ties between equal scores break the same way in every run.
+    query = (
+        sa.select(entries)
+        .where(entries.c.present.is_(True), entries.c.schema.in_(TARGET_SCHEMATA))
+        .order_by(entries.c.entry_key)
     )
     stmt_query = sa.select(
         statements.c.entry_key, statements.c.schema, statements.c.prop, statements.c.value

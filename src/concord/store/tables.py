@@ -100,6 +100,16 @@ match_pairs = sa.Table(
     sa.Column("run_id", sa.Integer, nullable=False),
 )
 
+profile_digests = sa.Table(
+    # What the last resolution run read of each entry, so the next run scores only the
+    # entries whose profile changed.
+    "profile_digests",
+    metadata,
+    sa.Column("entry_key", sa.String(255), primary_key=True),
+    sa.Column("digest", sa.String(40), nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False),
+)
+
 resolution_runs = sa.Table(
     "resolution_runs",
     metadata,

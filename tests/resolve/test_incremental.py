@@ -1,0 +1,96 @@
+"""Incremental resolution: after a new snapshot only the changed entries are scored, and the
+targets are exactly those a full run gives."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from concord.cli.main import cli
+from concord.ingest import ingest_files
+from concord.resolve import judgements
+from concord.resolve.run import resolve
+from concord.store import Store
+from concord.store.tables import match_pairs, target_members
+from tests.conftest import MIRROR
+
+FIRST = [("ca-sema", "2022-05-11", "sema-lmes.xml"), ("un-sc", "2025-04-19", "consolidated.xml"),
+         ("au-dfat", "2022-05-05", "regulation8_consolidated.xls")]  # fmt: skip
+LATER = [("ca-sema", "2025-05-25", "sema-lmes.xml"), ("un-sc", "2026-02-27", "consolidated.xml")]
+
+
+def _ingest(store: Store, snapshots: list[tuple[str, str, str]]) -> None:
+    for source, day, name in snapshots:
+        ingest_files(store, source, date.fromisoformat(day), [MIRROR / source / day / name])
+
+
+def _state(store: Store) -> tuple[set[tuple[str, str]], set[tuple[Any, ...]]]:
+    with store.read() as conn:
+        members = {(r.entry_key, r.target_id) for r in conn.execute(sa.select(target_members))}
+        pairs = {(r.key_a, r.key_b, round(r.score, 9), r.decision)
+                 for r in conn.execute(sa.select(match_pairs))}  # fmt: skip
+    return members, pairs
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('incr') / 'incr.sqlite'}")
+    _ingest(store, FIRST)
+    first = resolve(store)
+    assert first.full and first.changed == first.profiles
+    return store
+
+
+def test_new_snapshots_score_only_changed_entries_and_match_a_full_run(store: Store) -> None:
+    before = resolve(store)  # nothing changed: only the pairs kept last time are rescored
+    assert not before.full and before.changed == 0 and before.removed == 0
+    _ingest(store, LATER)
+    incremental = resolve(store)
+    assert not incremental.full
+    assert 0 < incremental.changed < incremental.profiles
+    assert incremental.removed > 0  # delisted between the Canadian or UN snapshots
+    after_incremental = _state(store)
+    full = resolve(store, full=True)
+    assert full.full and incremental.scored < full.scored
+    assert _state(store) == after_incremental
+    assert (incremental.targets, incremental.multi) == (full.targets, full.multi)
+
+
+def test_a_judgement_applies_in_an_incremental_run(store: Store) -> None:
+    resolve(store)
+    members, _ = _state(store)
+    targets: dict[str, list[str]] = {}
+    for key, tid in members:
+        targets.setdefault(tid, []).append(key)
+    a, b = sorted(next(keys for keys in targets.values() if len(keys) == 2))
+    judgements.record(store, [judgements.make(a, b, "different", "split", by="test")])
+    report = resolve(store)
+    assert not report.full
+    split = dict(_state(store)[0])
+    assert split[a] != split[b]
+    judgements.record(store, [judgements.make(a, b, "unsure", "withdrawn", by="test")])
+    resolve(store)
+    rejoined = dict(_state(store)[0])
+    assert rejoined[a] == rejoined[b]  # the withdrawn judgement leaves the score to decide
+
+
+def test_ingest_resolves_unless_told_not_to(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    source, day, name = FIRST[1]
+    args = ["--database", db, "ingest", "--source", source, "--date", day,
+            str(MIRROR / source / day / name)]  # fmt: skip
+    out = CliRunner().invoke(cli, [*args[:-1], "--no-resolve", args[-1]])
+    assert out.exit_code == 0, out.output
+    assert "resolved" not in out.output
+    source, day, name = LATER[1]
+    out = CliRunner().invoke(cli, ["--database", db, "ingest", "--source", source, "--date",
+                                   day, str(MIRROR / source / day / name)])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "resolved (full)" in out.output  # the first resolution of this store
+    out = CliRunner().invoke(cli, ["--database", db, "resolve"])
+    assert "resolved (incremental: 0 entries new or changed, 0 gone)" in out.output
