@@ -16,17 +16,23 @@ import time
 from pathlib import Path
 
 from concord.ingest import ingest_mirror
-from concord.resolve.evaluate import evaluate, read_pairs
+from concord.resolve.evaluate import evaluate, read_members, read_pairs
 from concord.resolve.run import resolve
 from concord.store import Store
 
 HERE = Path(__file__).resolve().parent
 PAIRS = HERE / "resolve_eval" / "pairs.csv"
+MEMBERS = HERE / "resolve_eval" / "members.csv"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", default="var/concord.sqlite")
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="Resolve incrementally (default: a full run, from scratch).",
+    )
     args = parser.parse_args()
     path = Path(args.store)
     store = Store(f"sqlite:///{path}")
@@ -35,7 +41,7 @@ def main() -> int:
         print(f"building the store from {mirror} ...")
         ingest_mirror(store, mirror)
     start = time.perf_counter()
-    report = resolve(store)
+    report = resolve(store, full=not args.incremental)
     seconds = time.perf_counter() - start
     print(
         f"resolved {report.profiles} entries, {report.pairs} candidate pairs, "
@@ -45,14 +51,17 @@ def main() -> int:
         print(f"no evaluation set at {PAIRS}")
         return 1
     rows = read_pairs(PAIRS)
+    labels = read_members(MEMBERS)
     for schema in ("Person", None):
-        m = evaluate(store, rows, schema)
+        m = evaluate(store, rows, schema, labels)
         label = schema or "all schemata"
         print(
             f"{label}: {m['pairs']} pairs (tp {m['tp']}, fp {m['fp']}, fn {m['fn']}, "
             f"tn {m['tn']}): precision {m['precision']:.4f}, recall {m['recall']:.4f}, "
             f"F1 {m['f1']:.4f}; pulled into checked targets: {m['pulled_in']} of "
-            f"{m['records_in_checked_targets']} records"
+            f"{m['records_in_checked_targets']} records: {m['pulled_right']} checked right, "
+            f"{m['pulled_wrong']} wrong ({m['pulled_wrong'] / m['records_in_checked_targets']:.2%}"
+            f"), {m['pulled_unknown']} not checked"
         )
     return 0
 

@@ -19,6 +19,7 @@ from concord.store import Store
 from concord.store.tables import target_members
 
 PAIR_COLUMNS = ["key_a", "key_b", "schema", "label", "evidence", "note"]
+MEMBER_COLUMNS = ["anchor", "key", "label", "evidence", "note"]
 
 
 def read_pairs(path: Path) -> list[dict[str, str]]:
@@ -28,6 +29,18 @@ def read_pairs(path: Path) -> list[dict[str, str]]:
         if reader.fieldnames != PAIR_COLUMNS:
             raise BadInput(f"{path}: columns {reader.fieldnames}, expected {PAIR_COLUMNS}")
         return list(reader)
+
+
+def read_members(path: Path) -> dict[str, tuple[str, str]]:
+    """Labels of records found in checked targets beyond the checked pairs: key -> (the
+    checked key it was found with, `same` or `different`). Absent file: no labels."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != MEMBER_COLUMNS:
+            raise BadInput(f"{path}: columns {reader.fieldnames}, expected {MEMBER_COLUMNS}")
+        return {row["key"]: (row["anchor"], row["label"]) for row in reader}
 
 
 def gold_clusters(rows: list[dict[str, str]]) -> dict[str, frozenset[str]]:
@@ -50,14 +63,22 @@ def gold_clusters(rows: list[dict[str, str]]) -> dict[str, frozenset[str]]:
     return {key: frozenset(groups[find(key)]) for key in parent}
 
 
-def evaluate(store: Store, rows: list[dict[str, str]], schema: str | None) -> dict[str, Any]:
-    """Pairwise precision / recall / F1 and the pulled-in rate on the evaluation pairs."""
+def evaluate(
+    store: Store, rows: list[dict[str, str]], schema: str | None,
+    members: dict[str, tuple[str, str]] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Pairwise precision / recall / F1 and the pulled-in rate on the evaluation pairs.
+
+    Records in a checked target that the pairs do not place there ("pulled in") are split
+    by the `members` labels into right (`same` as a checked key of that target), wrong
+    (`different`) and unknown (not labelled).
+    """
     with store.read() as conn:
         target = dict(conn.execute(sa.select(target_members.c.entry_key,
                                              target_members.c.target_id)).all())  # fmt: skip
-    members: dict[str, set[str]] = defaultdict(set)
+    by_target: dict[str, set[str]] = defaultdict(set)
     for key, tid in target.items():
-        members[tid].add(key)
+        by_target[tid].add(key)
     rows = [r for r in rows if schema is None or r["schema"] == schema]
     tp = fp = fn = tn = 0
     for row in rows:
@@ -70,14 +91,20 @@ def evaluate(store: Store, rows: list[dict[str, str]], schema: str | None) -> di
     gold = gold_clusters(rows)
     seen_targets = {target[k] for k in gold if k in target}
     total = pulled = 0
+    outcome: dict[str, int] = {"same": 0, "different": 0, "unknown": 0}
     for tid in seen_targets:
-        cluster = members[tid]
+        cluster = by_target[tid]
         checked = set().union(*(gold[k] for k in cluster if k in gold))
         total += len(cluster)
         pulled += len(cluster - checked)
+        for key in cluster - checked:
+            anchor, label = (members or {}).get(key, ("", "unknown"))
+            outcome[label if anchor in cluster else "unknown"] += 1
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"pairs": len(rows), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
             "precision": precision, "recall": recall, "f1": f1,
-            "pulled_in": pulled, "records_in_checked_targets": total}  # fmt: skip
+            "pulled_in": pulled, "records_in_checked_targets": total,
+            "pulled_right": outcome["same"], "pulled_wrong": outcome["different"],
+            "pulled_unknown": outcome["unknown"]}  # fmt: skip
