@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rigour.names import extract_org_types, replace_org_types_compare
 from rigour.text import ascii_text, jaro_winkler, metaphone
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -29,6 +30,29 @@ def name_tokens(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=200_000)
+def org_name_tokens(name: str) -> tuple[str, ...]:
+    """A body's name without its legal form (`PJSC`, `Joint Stock Company`, `Limited`), so
+    that only the words that name the body are compared.
+
+    >>> org_name_tokens("PUBLIC JOINT STOCK COMPANY SOVCOMFLOT"), org_name_tokens("Alfa-Bank JSC")
+    (('sovcomflot',), ('alfa', 'bank'))
+    """
+    folded = name.lower()
+    tokens = name_tokens(replace_org_types_compare(folded))
+    legal = {t for _, form in extract_org_types(folded) for t in name_tokens(form)}
+    return tuple(t for t in tokens if t not in legal) or tokens
+
+
+def legal_forms(name: str) -> str:
+    """The legal forms a body's name states, as rigour writes them for comparison.
+
+    >>> legal_forms("ADOON GENERAL TRADING L.L.C."), legal_forms("Adoon General Trading FZE")
+    ('llc', 'fze')
+    """
+    return " ".join(sorted({form for _, form in extract_org_types(name.lower())}))
+
+
+@lru_cache(maxsize=200_000)
 def phonetic(token: str) -> str:
     """A phonetic key of one word (metaphone), or the word itself when it has none."""
     return metaphone(token) or token
@@ -38,13 +62,15 @@ def _content(tokens: tuple[str, ...]) -> list[str]:
     return [t for t in tokens if t not in STOPWORDS and not t.isdigit()] or list(tokens)
 
 
-def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+def name_similarity(a: tuple[str, ...], b: tuple[str, ...], extra_cost: float = 0.08) -> float:
     """How alike two names are, 0..1, whatever the order of their parts.
 
     Each word of the shorter name is paired with its most similar word of the longer
     (Jaro-Winkler); words the longer name has in excess (a patronymic, a second surname)
-    cost a little. Names written as one word in one list and split in another
-    (`Quanguo` / `Quan Guo`) compare by their letters run together.
+    cost `extra_cost` times their share of the longer name's letters: a little for a
+    person, much for a body (`Bank of Russia` is not `Alfa-Bank Russia`). Names written
+    as one word in one list and split in another (`Quanguo` / `Quan Guo`) compare by
+    their letters run together.
     """
     ta, tb = _content(a), _content(b)
     if not ta or not tb:
@@ -68,4 +94,7 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         weight += len(token)
     score = total / weight
     extra = sum(len(t) for t in free) / max(1, sum(len(t) for t in long_))
-    return max(0.0, score - 0.08 * extra)
+    return max(0.0, score - extra_cost * extra)
+
+
+EXTRA_COST = {"person": 0.08, "other": 0.3}  # see name_similarity

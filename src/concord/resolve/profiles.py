@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from concord.resolve.names import name_tokens
+from concord.resolve.names import legal_forms, name_tokens, org_name_tokens
 from concord.store import Store
 from concord.store.tables import entries, statements
 
@@ -47,6 +47,9 @@ class Profile:
     sorted_forms: frozenset[str] = frozenset()
     # Set by blocking: sorted forms of full names rare enough to identify (see blocking).
     distinctive: frozenset[str] = frozenset()
+    # A body's legal forms as rigour writes them (`llc`, `fze`): two entries of one list
+    # with the same name and different legal forms are two companies.
+    legal_forms: frozenset[str] = frozenset()
 
 
 def clean_identifier(value: str) -> str | None:
@@ -132,16 +135,31 @@ def load_profiles(
     return [finish(p) for p in profiles.values()]
 
 
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
+def _with_short_forms(profile: Profile) -> list[str]:
+    """The names, and for a body each name without what it adds in parentheses (an
+    acronym, a former name), which lists give or leave out at will."""
+    if profile.schema == "Person":
+        return profile.names
+    short = (_PARENTHESES.sub("", name).strip() for name in profile.names)
+    return list(dict.fromkeys([*profile.names, *(s for s in short if s)]))
+
+
 def finish(profile: Profile) -> Profile:
     if profile.caption and profile.caption not in profile.names:
         profile.names.insert(0, profile.caption)
     profile.names = list(dict.fromkeys(profile.names))
     profile.weak_names = list(dict.fromkeys(profile.weak_names))
     forms: dict[tuple[str, ...], str] = {}
-    for name in profile.names:
-        tokens = name_tokens(name)
+    fold = name_tokens if profile.schema == "Person" else org_name_tokens
+    for name in _with_short_forms(profile):
+        tokens = fold(name)
         if tokens:
             forms.setdefault(tokens, name)
     profile.forms = [(name, tokens) for tokens, name in forms.items()]
+    if profile.schema != "Person":
+        profile.legal_forms = frozenset(legal_forms(n) for n in profile.names) - {""}
     profile.sorted_forms = frozenset(" ".join(sorted(t)) for _, t in profile.forms)
     return profile

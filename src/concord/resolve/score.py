@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from concord.resolve.blocking import kind
-from concord.resolve.names import name_similarity
+from concord.resolve.names import EXTRA_COST, name_similarity
 from concord.resolve.profiles import Profile
 
 PRIOR = {"person": -2.5, "other": -2.0}
@@ -54,9 +54,10 @@ def _name_feature(a: Profile, b: Profile) -> tuple[Feature, float]:
                        scorer=fuzz.token_sort_ratio)  # fmt: skip
         flat = matrix.ravel()
         top = flat.argsort()[::-1][:3] if flat.size > 3 else range(flat.size)
+        extra_cost = EXTRA_COST[kind(a)]
         for index in top:
             i, j = divmod(int(index), len(b.forms))
-            sim = name_similarity(a.forms[i][1], b.forms[j][1])
+            sim = name_similarity(a.forms[i][1], b.forms[j][1], extra_cost)
             if sim > best:
                 best, pair = sim, (a.forms[i][0], b.forms[j][0])
     weight = 3.0 if best >= 0.97 else 2.0 if best >= 0.92 else 1.0 if best >= 0.87 else (
@@ -79,6 +80,11 @@ def _dob_feature(a: Profile, b: Profile) -> Feature | None:
                    for y in b.birth_dates if x[:4].isdigit() and y[:4].isdigit())  # fmt: skip
         if near:
             return Feature("birth_date", -1.5, "years differ by one")
+        # The same day and month in another year is a typo more often than another person
+        # (1 January is left out: lists use it for "year only").
+        if any(x[4:] == y[4:] and len(x) == 10 and not x.endswith("-01-01")
+               for x in a.birth_dates for y in b.birth_dates):  # fmt: skip
+            return Feature("birth_date", -1.5, "same day and month, years differ")
         return Feature(
             "birth_date", -4.0, f"conflict: {sorted(a.birth_dates)} / {sorted(b.birth_dates)}"
         )
@@ -91,7 +97,11 @@ def _dob_feature(a: Profile, b: Profile) -> Feature | None:
 def _set_features(a: Profile, b: Profile) -> list[Feature]:
     out = []
     if shared := a.identifiers & b.identifiers:
-        out.append(Feature("identifier", 4.0, f"shared {sorted(shared)[:3]}"))
+        # An IMO number stays with a ship through every renaming; other numbers (a
+        # person's documents, a company's registration or tax number) are sometimes shared
+        # by relatives or affiliates, or copied wrongly.
+        weight = 6.0 if a.schema == b.schema == "Vessel" else 4.0
+        out.append(Feature("identifier", weight, f"shared {sorted(shared)[:3]}"))
     if shared := a.refs & b.refs:
         out.append(Feature("reference", 5.0, f"shared {sorted(shared)[:3]}"))
     if a.countries and b.countries:
@@ -107,11 +117,15 @@ def _set_features(a: Profile, b: Profile) -> list[Feature]:
 def compare(a: Profile, b: Profile) -> Score:
     """Score two profiles and say why.
 
-    A pair is `strong` when it shares an identifier or reference, has near-identical names
-    and the same full date of birth, or the same distinctive full name (3+ words, one of
-    them rare in the store; set by blocking) and no date against it: the only evidence on
-    which two entries of one list are merged. It is a `conflict` when dates of birth or
-    genders contradict.
+    A pair is `strong` when it shares an identifier or reference; has near-identical
+    names and the same full date of birth; has the same name and the same date as written
+    (`1967` and `1967`); or has the same distinctive full name (3+ words, one of them rare
+    in the store; set by blocking), no date against it and, for bodies, no different legal
+    form. Strong evidence is the only kind on which two entries of one list merge. A pair
+    is a `conflict` when dates of birth or genders contradict, unless the lists
+    cross-reference each other or share an identifier under agreeing names: lists copy
+    birth dates wrongly more often than they share a passport number or a UN reference by
+    chance.
     """
     if kind(a) != kind(b):
         return Score(0.0, [Feature("schema", -10.0, f"{a.schema} / {b.schema}")], conflict=True)
@@ -121,7 +135,12 @@ def compare(a: Profile, b: Profile) -> Score:
     if dob is not None:
         features.append(dob)
     features.extend(_set_features(a, b))
-    conflict = any(f.name in ("birth_date", "gender") and f.weight <= -3.0 for f in features)
+    tied = any(f.name == "reference" for f in features) or (
+        name.weight >= 2.0 and any(f.name == "identifier" for f in features)
+    )
+    conflict = not tied and any(
+        f.name in ("birth_date", "gender") and f.weight <= -3.0 for f in features
+    )
     same_rare = a.distinctive & b.distinctive
     if same_rare:
         features.append(Feature("rare_name", 1.0, f"same rare full name {min(same_rare)!r}"))
@@ -129,6 +148,11 @@ def compare(a: Profile, b: Profile) -> Score:
     strong = (
         any(f.name in ("identifier", "reference") for f in features)
         or (similarity >= 0.97 and dob is not None and dob.weight >= 2.5)
-        or (bool(same_rare) and (dob is None or dob.weight > 0))
+        or (similarity == 1.0 and bool(a.birth_dates & b.birth_dates))
+        or (
+            bool(same_rare)
+            and (dob is None or dob.weight > 0)
+            and not (a.legal_forms and b.legal_forms and a.legal_forms != b.legal_forms)
+        )
     )
     return Score(1 / (1 + math.exp(-total)), features, conflict=conflict, strong=strong)
