@@ -278,6 +278,8 @@ def ingest_mirror(
         report.outcomes.append(apply_result(store, result))
     if progress is not None:
         progress("done", len(folders), len(folders))
+    if report.count("added"):
+        store.optimize()
     return report
 
 
@@ -290,4 +292,7 @@ def ingest_files(store: Store, source: str, observed: date, paths: list[Path]) -
         raise BadInput(f"file not found: {', '.join(missing)}")
     folder = SnapshotFolder(source, observed, paths, ", ".join(str(p) for p in paths))
     results = prepare_series(series_start(store, source), [folder])
-    return IngestReport(outcomes=[apply_result(store, r) for r in results])
+    report = IngestReport(outcomes=[apply_result(store, r) for r in results])
+    if report.count("added"):
+        store.optimize()
+    return report

@@ -134,6 +134,7 @@ def resolve(store: Store, full: bool = False) -> ResolutionReport:
                               changed=len(changed), removed=len(previous.keys() - digests.keys()),
                               full=not incremental)  # fmt: skip
     _save(store, report, result, clusters, digests)
+    store.optimize()
     return report
 
 
