@@ -16,6 +16,8 @@ $(BIN)/concord: pyproject.toml
 demo: $(BIN)/concord
 	$(BIN)/concord ingest "$(CONCORD_MIRROR)"
 	$(BIN)/concord sources
+	$(BIN)/concord report --out var/report.html --xlsx var/report.xlsx
+	@echo "Next: $(BIN)/concord serve   ->  http://127.0.0.1:8000/  (web pages; JSON API under /api/)"
 
 test: $(BIN)/concord lint typecheck layers unit
 

@@ -529,3 +529,7 @@ def duplicates(ctx: click.Context, fmt: str) -> None:
 def main() -> None:
     """Console entry point."""
     cli()
+
+
+# The other command modules register themselves on `cli` when imported.
+from concord.cli import analysis_cmds  # noqa: E402,F401

@@ -1,0 +1,366 @@
+"""One compact table of designations per target, built once per store state.
+
+Every analysis (coverage, gaps, lags, alignment, timeline) reads this frame, never the raw
+statements, so a web page can answer in milliseconds once the frame is built. The frame is
+rebuilt when the store changes: a new snapshot or a new resolution run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from concord.analysis.country import TargetCountry, target_countries
+from concord.errors import BadInput
+from concord.model.dates import DateInterval, parse_iso
+from concord.model.regimes import MAGNITSKY_GROUNDS, registry
+from concord.resolve.cluster import target_id as make_target_id
+from concord.sources.registry import sources
+from concord.store import Store
+from concord.store.queries import Timeline
+from concord.store.tables import entries, resolution_runs, snapshots, statements, target_members
+
+T = TypeVar("T")
+MEMO_SIZE = 512  # answers kept per frame
+# The five jurisdictions of the campaign, then the UN as context (docs/analysis.md).
+JURISDICTIONS = ("US", "UK", "CA", "EU", "AU", "UN")
+# Registry codes are ISO-like (GB); people write UK.
+_ALIASES = {"GB": "UK", "UK": "UK"}
+GROUND_CHOICES = ("any", "human_rights", "corruption")
+REGIME_CHOICES = ("magnitsky", "all")
+
+
+def jurisdiction_code(text: str) -> str:
+    """A jurisdiction as Concord shows it, from what a user or the registry writes.
+
+    >>> jurisdiction_code("gb"), jurisdiction_code("US")
+    ('UK', 'US')
+    """
+    code = text.strip().upper()
+    code = _ALIASES.get(code, code)
+    if code not in JURISDICTIONS:
+        raise BadInput(f"unknown jurisdiction {text!r} (one of {', '.join(JURISDICTIONS)})")
+    return code
+
+
+def jurisdiction_list(text: str) -> list[str]:
+    """A comma-separated list of jurisdictions (`UK,CA`)."""
+    return [jurisdiction_code(part) for part in text.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which designations count: by ground and by regime class."""
+
+    grounds: str = "any"
+    regimes: str = "magnitsky"
+
+    def __post_init__(self) -> None:
+        if self.grounds not in GROUND_CHOICES:
+            raise BadInput(f"--grounds must be one of {', '.join(GROUND_CHOICES)}")
+        if self.regimes not in REGIME_CHOICES:
+            raise BadInput(f"--regimes must be one of {', '.join(REGIME_CHOICES)}")
+
+    def accepts(self, listing: Listing) -> bool:
+        """Whether a designation passes the filter."""
+        if self.regimes == "magnitsky" and not listing.magnitsky:
+            return False
+        return self.grounds == "any" or self.grounds in listing.grounds
+
+    def describe(self) -> str:
+        """Readable form, for titles."""
+        kind = "Magnitsky-class" if self.regimes == "magnitsky" else "all regimes"
+        return kind if self.grounds == "any" else f"{kind}, {self.grounds.replace('_', ' ')}"
+
+
+def missing_filter(under: str | None) -> Filter:
+    """The filter behind `--missing-under`: None counts a designation under any regime."""
+    if under is None:
+        return Filter("any", "all")
+    if under == "magnitsky":
+        return Filter("any", "magnitsky")
+    return Filter(under, "all")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A span in which a designation was listed: known listed on `start`, and known gone on
+    `end` (the first snapshot without it; None while it is listed)."""
+
+    start: date
+    end: date | None
+
+    def holds(self, day: date) -> bool:
+        """Whether the designation is known to be listed on `day`."""
+        return self.start <= day and (self.end is None or self.end > day)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One designation: a list entry under one regime, tied to its target."""
+
+    target_id: str
+    entry_key: str
+    source: str
+    jurisdiction: str
+    regime: str
+    grounds: tuple[str, ...]
+    magnitsky: bool
+    listed: DateInterval
+    listed_from_list: bool
+    delisted: DateInterval | None
+    runs: tuple[Run, ...]
+    reason: str
+
+    def in_force(self, as_of: date | None = None) -> bool:
+        """Whether it is listed now (None) or was known listed on `as_of`."""
+        if as_of is None:
+            return self.runs[-1].end is None
+        return any(run.holds(as_of) for run in self.runs)
+
+    def ended(self, as_of: date | None = None) -> bool:
+        """Whether it was listed once and is known gone by `as_of` (now when None)."""
+        if self.in_force(as_of):
+            return False
+        return any(r.end is not None and (as_of is None or r.end <= as_of) for r in self.runs)
+
+    def cell(self) -> str:
+        """Regime key and listed date: `GB-HR 2022-12-09`."""
+        return f"{self.regime} {short(self.listed)}"
+
+
+@dataclass
+class Frame:
+    """Every designation ever held, per target, with names, countries and links."""
+
+    listings: list[Listing]
+    names: dict[str, str]
+    schemata: dict[str, str]
+    countries: dict[str, TargetCountry]
+    # Links between targets: (target a, target b, role, entry key that states it).
+    links: list[tuple[str, str, str, str]]
+    state: tuple[Any, ...]
+    by_target: dict[str, list[Listing]] = field(default_factory=dict)
+    # Answers already computed on this frame: the frame never changes, so they stay true.
+    # Callers must not modify the rows they get.
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        grouped: dict[str, list[Listing]] = defaultdict(list)
+        for listing in self.listings:
+            grouped[listing.target_id].append(listing)
+        self.by_target = dict(grouped)
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """The answer for `key`, computed once per frame."""
+        if key not in self._memo:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()  # many distinct questions (dates): start afresh
+            self._memo[key] = compute()
+        answer: T = self._memo[key]
+        return answer
+
+    def accepted(self, flt: Filter | None) -> list[Listing]:
+        """Designations ever held that pass the filter."""
+        if flt is None:
+            return self.listings
+        return self.memo(("accepted", flt), lambda: [x for x in self.listings if flt.accepts(x)])
+
+    def select(self, flt: Filter | None = None, as_of: date | None = None) -> list[Listing]:
+        """Designations in force (now, or on `as_of`) that pass the filter."""
+        return [x for x in self.accepted(flt) if x.in_force(as_of)]
+
+    def holders(
+        self, target: str, flt: Filter | None = None, as_of: date | None = None
+    ) -> dict[str, list[Listing]]:
+        """A target's designations in force, by jurisdiction."""
+        out: dict[str, list[Listing]] = defaultdict(list)
+        for x in self.by_target.get(target, []):
+            if x.in_force(as_of) and (flt is None or flt.accepts(x)):
+                out[x.jurisdiction].append(x)
+        return out
+
+    def country(self, target: str) -> str:
+        """The target country code (upper case) or ''."""
+        found = self.countries.get(target)
+        return found.code.upper() if found else ""
+
+
+_CACHE: dict[str, Frame] = {}
+_LOCK = threading.Lock()
+
+
+def store_state(conn: Connection) -> tuple[Any, ...]:
+    """What the frame depends on: the newest snapshot id and the newest resolution run."""
+    snap = conn.execute(sa.select(sa.func.max(snapshots.c.id))).scalar()
+    run = conn.execute(sa.select(sa.func.max(resolution_runs.c.id))).scalar()
+    return (snap, run)
+
+
+def load_frame(store: Store) -> Frame:
+    """The frame of the store's current state (built on first use, then cached)."""
+    with store.read() as conn:
+        state = store_state(conn)
+    with _LOCK:
+        cached = _CACHE.get(store.url)
+        if cached is not None and cached.state == state:
+            return cached
+        frame = build_frame(store)
+        _CACHE[store.url] = frame
+        return frame
+
+
+def build_frame(store: Store) -> Frame:
+    """Read the store once into a frame."""
+    with store.read() as conn:
+        state = store_state(conn)
+        members = dict(
+            conn.execute(sa.select(target_members.c.entry_key, target_members.c.target_id)).all()
+        )
+        info = {
+            r.entry_key: (r.caption, r.schema, r.entity_id)
+            for r in conn.execute(
+                sa.select(entries.c.entry_key, entries.c.caption, entries.c.schema,
+                          entries.c.entity_id)
+            )
+        }  # fmt: skip
+        listings = _listings(conn, members)
+        targets = {x.entry_key: x.target_id for x in listings} | members
+        links = _links(conn, info, targets)
+        countries = target_countries(conn, targets, listings)
+    names: dict[str, str] = {}
+    schemata: dict[str, str] = {}
+    for key, tid in sorted(targets.items()):
+        caption, schema, _ = info.get(key, ("", "", ""))
+        # The name of a target: its US entry when it has one (the best-known spelling).
+        if tid not in names or (key.startswith("us-ofac:") and caption):
+            names[tid], schemata[tid] = caption, schema
+    return Frame(listings, names, schemata, countries, links, state)
+
+
+def _jurisdictions() -> dict[str, str]:
+    out = {}
+    for source_id, source in sources().items():
+        code = _ALIASES.get(source.jurisdiction, source.jurisdiction)
+        if code in JURISDICTIONS:
+            out[source_id] = code
+    return out
+
+
+def _listings(conn: Connection, members: dict[str, str]) -> list[Listing]:
+    wanted = _jurisdictions()
+    query = (
+        sa.select(statements.c.entity_id, statements.c.entry_key, statements.c.source,
+                  statements.c.prop, statements.c.value, statements.c.first_seen,
+                  statements.c.first_snapshot, statements.c.last_seen,
+                  statements.c.last_snapshot)
+        .where(statements.c.schema == "Sanction",
+               statements.c.prop.in_(("entity", "programId", "listingDate", "reason")),
+               statements.c.source.in_(list(wanted)))
+        .order_by(statements.c.first_seen, statements.c.id)
+    )  # fmt: skip
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for row in conn.execute(query):
+        grouped[row.entity_id].append(row)
+    timelines = {src: Timeline.load(conn, src) for src in wanted}
+    out = []
+    for rows in grouped.values():
+        listing = _listing(rows, timelines[rows[0].source], wanted[rows[0].source], members)
+        if listing is not None:
+            out.append(listing)
+    return out
+
+
+def _listing(
+    rows: list[Any], timeline: Timeline, jurisdiction: str, members: dict[str, str]
+) -> Listing | None:
+    runs = [r for r in rows if r.prop == "entity"]
+    programs = [r.value for r in rows if r.prop == "programId"]
+    if not runs or not programs:
+        return None
+    regime = registry().get(programs[-1])
+    first, last = runs[0], runs[-1]
+    listed = DateInterval(timeline.before(first.first_snapshot), first.first_seen)
+    dates = [d for d in (parse_iso(r.value) for r in rows if r.prop == "listingDate") if d]
+    if dates:
+        listed = DateInterval.exact(min(dates))
+    spans = [_run(r, timeline) for r in runs]
+    # The list's own date says since when it was listed, before any snapshot saw it.
+    spans[0] = Run(min(spans[0].start, listed.until), spans[0].end)
+    delisted = None
+    if last.last_snapshot is not None:
+        gone = timeline.after(last.last_snapshot)
+        delisted = DateInterval(last.last_seen, gone) if gone else None
+    reasons = sorted({r.value for r in rows if r.prop == "reason"})
+    key = first.entry_key
+    return Listing(
+        target_id=members.get(key) or make_target_id([key]),
+        entry_key=key,
+        source=first.source,
+        jurisdiction=jurisdiction,
+        regime=programs[-1],
+        grounds=regime.grounds if regime else (),
+        magnitsky=bool(regime and regime.magnitsky),
+        listed=listed,
+        listed_from_list=bool(dates),
+        delisted=delisted,
+        runs=tuple(spans),
+        reason=reasons[-1] if reasons else "",
+    )
+
+
+def _run(row: Any, timeline: Timeline) -> Run:
+    end = None
+    if row.last_snapshot is not None:
+        end = timeline.after(row.last_snapshot)
+    return Run(row.first_seen, end)
+
+
+def _links(
+    conn: Connection, info: dict[str, tuple[str, str, str]], targets: dict[str, str]
+) -> list[tuple[str, str, str, str]]:
+    from concord.analysis.links import list_links
+
+    by_entity = {entity: key for key, (_, _, entity) in info.items()}
+    out = []
+    for a, b, role, stated in list_links(conn, by_entity):
+        ta, tb = targets.get(a), targets.get(b)
+        if ta and tb and ta != tb:
+            out.append((ta, tb, role, stated))
+    return out
+
+
+def magnitsky_grounds() -> Iterable[str]:
+    """The grounds of the Magnitsky class, for reports."""
+    return sorted(MAGNITSKY_GROUNDS)
+
+
+def short(interval: DateInterval | None) -> str:
+    """A date or interval in a table cell: `2022-12-09`, `2021-08-25..2021-11-10` (any day
+    in that range, both ends included) or `..2015-01-17` (on or before).
+
+    >>> short(DateInterval(date(2021, 8, 24), date(2021, 11, 10)))
+    '2021-08-25..2021-11-10'
+    """
+    if interval is None:
+        return ""
+    if interval.is_exact:
+        return interval.until.isoformat()
+    start = interval.earliest
+    return f"{start.isoformat() if start else ''}..{interval.until.isoformat()}"
+
+
+def present_jurisdictions(frame: Frame, flt: Filter | None = None) -> list[str]:
+    """The jurisdictions the store holds a list of, in the usual order. With a Magnitsky
+    filter, the UN is left out: it has no regime of that class, so it is no gap."""
+    held = {x.jurisdiction for x in frame.listings}
+    if flt is not None and flt.regimes == "magnitsky":
+        held.discard("UN")
+    return [j for j in JURISDICTIONS if j in held]

@@ -1,0 +1,176 @@
+"""Coordination analysis commands: coverage, gaps, lags, alignment, timeline, report.
+
+Each is a thin wrapper over one function of `concord.analysis` or `concord.report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from concord.analysis.alignment import alignment
+from concord.analysis.coverage import coverage
+from concord.analysis.frame import (
+    GROUND_CHOICES,
+    JURISDICTIONS,
+    REGIME_CHOICES,
+    Filter,
+    jurisdiction_list,
+    load_frame,
+)
+from concord.analysis.gaps import GapQuery, gaps
+from concord.analysis.lags import lags
+from concord.analysis.network import network_gaps
+from concord.analysis.summary import headline_lines
+from concord.analysis.timeline import timeline
+from concord.cli.main import cli, get_store, handle_errors, parse_day
+from concord.cli.output import emit, emit_json, format_option
+from concord.report.build import write_report
+
+F = TypeVar("F", bound=Callable[..., Any])
+MISSING_UNDER = ("magnitsky", "human_rights", "corruption")
+
+
+def filters(func: F) -> F:
+    """The shared `--grounds`, `--regimes` and `--as-of` options."""
+    as_of = click.option(
+        "--as-of", "as_of", callback=parse_day, help="Answer as of this date (YYYY-MM-DD)."
+    )
+    regimes = click.option(
+        "--regimes", type=click.Choice(REGIME_CHOICES), default="magnitsky",
+        show_default=True, help="Magnitsky-class regimes only, or all.",
+    )  # fmt: skip
+    grounds = click.option(
+        "--grounds", type=click.Choice(GROUND_CHOICES), default="any", show_default=True,
+        help="Only regimes on this ground.",
+    )  # fmt: skip
+    return grounds(regimes(as_of(func)))
+
+
+def _short(
+    rows: list[dict[str, Any]], fmt: str, column: str, width: int = 90
+) -> list[dict[str, Any]]:
+    """In a table on screen, long texts are cut (csv and json keep them whole)."""
+    if fmt != "table":
+        return rows
+    return [{**r, column: (r[column][: width - 1] + "…") if len(r[column]) > width else r[column]}
+            for r in rows]  # fmt: skip
+
+
+@cli.command("coverage")
+@filters
+@format_option
+@click.pass_context
+@handle_errors
+def coverage_cmd(
+    ctx: click.Context, grounds: str, regimes: str, as_of: date | None, fmt: str
+) -> None:
+    """Matrix of targets x jurisdictions: each cell the regime key and listed date
+    (designations on other grounds in brackets)."""
+    flt = Filter(grounds, regimes)
+    rows = coverage(load_frame(get_store(ctx)), flt, as_of)
+    # On screen, only the jurisdictions that hold something (csv and json keep them all).
+    cols = ["name", "country", *(j for j in JURISDICTIONS if any(r[j] for r in rows))]
+    emit(rows, fmt, title=f"Coverage ({flt.describe()})",
+         columns=None if fmt != "table" else cols)  # fmt: skip
+
+
+@cli.command("gaps")
+@click.option("--designated-by", "leader", required=True, help="The jurisdiction that designates.")
+@click.option("--missing", required=True, help="Jurisdictions that do not, e.g. UK,CA.")
+@click.option("--missing-under", type=click.Choice(MISSING_UNDER),
+              help="Missing unless designated under this class (default: any regime).")  # fmt: skip
+@click.option("--target-country", help="Only targets tied to this country (ISO code, e.g. CN).")
+@click.option("--since", callback=parse_day, help="Only designations listed on or after this date.")
+@click.option("--network", is_flag=True, help="Associates sanctioned by one, not the other.")
+@filters
+@format_option
+@click.pass_context
+@handle_errors
+def gaps_cmd(ctx: click.Context, leader: str, missing: str, missing_under: str | None,
+             target_country: str | None, since: date | None, network: bool, grounds: str,
+             regimes: str, as_of: date | None, fmt: str) -> None:  # fmt: skip
+    """Targets one jurisdiction sanctions and others do not (never, or delisted)."""
+    query = GapQuery(leader, tuple(jurisdiction_list(missing)), Filter(grounds, regimes),
+                     missing_under, target_country, since, as_of)  # fmt: skip
+    frame = load_frame(get_store(ctx))
+    if network:
+        rows = network_gaps(frame, query)
+        emit(rows, fmt, title="Network gaps", columns=None if fmt != "table" else [
+            "principal", "principal_in", "associate", "link", "leader_regime",
+            "leader_listed", "missing"])  # fmt: skip
+        return
+    rows = gaps(frame, query)
+    emit(_short(rows, fmt, "reason"), fmt, title=f"Gaps ({query.flt.describe()})",
+         columns=None if fmt != "table" else [
+             "name", "country", "regime", "listed", "missing", "kind", "other_designations",
+             "reason"])  # fmt: skip
+
+
+@cli.command("lags")
+@click.option("--leader", required=True, help="The jurisdiction that designated first.")
+@click.option("--follower", required=True, help="The jurisdiction that followed.")
+@filters
+@format_option
+@click.pass_context
+@handle_errors
+def lags_cmd(ctx: click.Context, leader: str, follower: str, grounds: str, regimes: str,
+             as_of: date | None, fmt: str) -> None:  # fmt: skip
+    """Days between designations for targets both sanction: summary and cases."""
+    found = lags(load_frame(get_store(ctx)), leader, follower, Filter(grounds, regimes), as_of)
+    if fmt == "json":
+        emit_json({"summary": found.summary, "cases": found.cases})
+        return
+    if fmt == "table":
+        emit([found.summary], fmt, title="Lag in days (ranges where dates are intervals)")
+    emit(found.cases, fmt, title="Cases", columns=None if fmt != "table" else [
+        "name", "country", "leader_regime", "leader_listed", "follower_regime",
+        "follower_listed", "lag"])  # fmt: skip
+
+
+@cli.command("alignment")
+@filters
+@format_option
+@click.pass_context
+@handle_errors
+def alignment_cmd(
+    ctx: click.Context, grounds: str, regimes: str, as_of: date | None, fmt: str
+) -> None:
+    """Pairwise overlap of jurisdictions (count, Jaccard), by ground and year."""
+    emit(alignment(load_frame(get_store(ctx)), Filter(grounds, regimes), as_of), fmt,
+         title="Alignment")  # fmt: skip
+
+
+@cli.command("timeline")
+@filters
+@format_option
+@click.pass_context
+@handle_errors
+def timeline_cmd(
+    ctx: click.Context, grounds: str, regimes: str, as_of: date | None, fmt: str
+) -> None:
+    """New designations per jurisdiction per quarter, Magnitsky-class and all."""
+    rows = timeline(load_frame(get_store(ctx)), Filter(grounds, regimes), as_of)
+    cols = ["quarter", "jurisdiction", "designations", "magnitsky", "all", "interval"]
+    emit(rows, fmt, title="Designations per quarter", columns=cols if fmt == "table" else None)
+
+
+@cli.command("report")
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The HTML file to write.")  # fmt: skip
+@click.option("--xlsx", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the tables as a workbook.")  # fmt: skip
+@filters
+@click.pass_context
+@handle_errors
+def report_cmd(ctx: click.Context, out: Path, xlsx: Path | None, grounds: str, regimes: str,
+               as_of: date | None) -> None:  # fmt: skip
+    """Write the coordination report (one self-contained HTML file) and print its headline."""
+    figures = write_report(get_store(ctx), out, xlsx, Filter(grounds, regimes), as_of)
+    for line in headline_lines(figures):
+        click.echo(line)
+    click.echo(f"report written to {out}" + (f" and {xlsx}" if xlsx else ""))

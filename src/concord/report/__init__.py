@@ -1,0 +1,1 @@
+"""Reports: the coordination report as one self-contained HTML file, and as a workbook."""

@@ -1,0 +1,113 @@
+# ruff: noqa: E501  (HTML lines are kept whole for readability)
+"""The report's Jinja2 template (kept in Python so it ships with the package)."""
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<title>Concord coordination report</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 2px solid #1f4e79; padding-bottom: .2em; }
+table { border-collapse: collapse; font-size: 12px; margin: .5em 0 1em; }
+th, td { border: 1px solid #ccc; padding: 2px 6px; vertical-align: top; text-align: left; }
+th { background: #eef3f8; position: sticky; top: 0; }
+td.num { text-align: right; } .muted { color: #666; } .fig svg { max-width: 100%; height: auto; }
+details { margin: .3em 0; } summary { cursor: pointer; font-weight: 600; }
+.big { font-size: 1.4em; font-weight: 700; } .d { white-space: nowrap; }
+.scroll { overflow-x: auto; }
+</style>
+</head>
+<body>
+<h1>Concord coordination report</h1>
+<p>{{ figures.filter }} designations, {{ 'as of ' + figures.as_of if report.as_of else 'current lists' }}.
+Jurisdictions in the store: {{ held|join(', ') }}{% if absent %}; no list held for {{ absent|join(', ') }}{% endif %}.
+The UN is shown as context: it has no Magnitsky-class regime. Rules: docs/analysis.md.</p>
+
+<h2 id="summary">Summary</h2>
+<p><span class="big">{{ figures.targets }}</span> targets;
+<span class="big">{{ figures.on_2_plus }}</span> on 2+ lists;
+<span class="big">{{ figures.on_3_plus }}</span> on 3+ lists.</p>
+<table><tr><th>jurisdiction</th><th>targets ({{ figures.filter }})</th><th>targets (all regimes)</th></tr>
+{% for r in figures.jurisdictions %}<tr><td>{{ r.jurisdiction }}</td><td class="num">{{ r.targets }}</td><td class="num">{{ r.all_regimes }}</td></tr>
+{% endfor %}</table>
+<p>Largest gaps (targets the first designates, the second not at all):</p>
+<table><tr><th>designated by</th><th>missing in</th><th>targets</th><th>of which delisted</th></tr>
+{% for g in figures.largest_gaps %}<tr><td>{{ g.leader }}</td><td>{{ g.missing }}</td>
+<td class="num"><a href="#gaps-{{ g.leader }}-{{ g.missing }}">{{ g.gaps }}</a></td><td class="num">{{ g.delisted }}</td></tr>
+{% endfor %}</table>
+
+<h2 id="coverage">Coverage matrix</h2>
+<p class="muted">Each cell: regime key and listed date (a range <code>a..b</code> when the list gives no date and
+snapshots bound it; <code>..b</code> on or before the first snapshot). Designations on other grounds in brackets.</p>
+<details open><summary>{{ report.coverage|length }} targets</summary>
+<div class="scroll"><table><tr><th>target</th><th>country</th>{% for j in columns %}<th>{{ j }}</th>{% endfor %}<th>entries</th></tr>
+{% for r in report.coverage %}<tr><td>{{ r.name }}</td><td>{{ r.country }}</td>
+{% for j in columns %}<td>{% for part in r[j].split('; ') if part %}<span class="d">{{ part }}</span><br>{% endfor %}</td>{% endfor %}<td class="muted">{{ r.entries }}</td></tr>
+{% endfor %}</table></div></details>
+
+<h2 id="gaps">Gaps per jurisdiction pair</h2>
+{% for pair, rows in report.gaps.items() %}
+<details id="gaps-{{ pair }}"><summary>{{ pair.replace('-', ' designates, not ') }}: {{ rows|length }}</summary>
+<table><tr><th>target</th><th>country</th><th>regime</th><th>listed</th><th>kind</th><th>other designations</th><th>entry</th><th>reason</th></tr>
+{% for r in rows %}<tr><td>{{ r.name }}</td><td>{{ r.country }}</td><td>{{ r.regime }}</td><td>{{ r.listed }}</td>
+<td>{{ r.kind }} {{ r.delisted }}</td><td>{{ r.other_designations }}</td><td>{{ r.entry_key }}</td><td>{{ r.reason|truncate(300) }}</td></tr>
+{% endfor %}</table></details>
+{% endfor %}
+
+<h2 id="network">Network gaps</h2>
+<p class="muted">Associates and companies linked to a principal (by the lists' own links) that the first
+jurisdiction designates while the second designates only the principal.</p>
+{% for pair, rows in report.network.items() %}
+<details><summary>{{ pair.replace('-', ' designates, not ') }}: {{ rows|length }}</summary>
+<table><tr><th>principal</th><th>principal in the other</th><th>associate</th><th>link</th><th>stated by</th><th>regime</th><th>listed</th></tr>
+{% for r in rows %}<tr><td>{{ r.principal }}</td><td>{{ r.principal_in }}</td><td>{{ r.associate }}</td><td>{{ r.link }}</td>
+<td>{{ r.stated_by }}</td><td>{{ r.leader_regime }}</td><td>{{ r.leader_listed }}</td></tr>
+{% endfor %}</table></details>
+{% else %}<p>None.</p>{% endfor %}
+
+<h2 id="delistings">Delisting gaps</h2>
+{% if report.delistings %}<table><tr><th>target</th><th>delisted by</th><th>regime</th><th>listed</th><th>delisted</th><th>kept by</th><th>entry</th></tr>
+{% for r in report.delistings %}<tr><td>{{ r.name }}</td><td>{{ r.delisted_by }}</td><td>{{ r.regime }}</td><td>{{ r.listed }}</td>
+<td>{{ r.delisted }}</td><td>{{ r.kept_by }}</td><td>{{ r.entry_key }}</td></tr>{% endfor %}</table>
+{% else %}<p>None found: no target delisted in one jurisdiction is still designated by another.</p>{% endif %}
+
+<h2 id="lags">Lags</h2>
+<div class="fig" id="chart-lags">{{ charts.lags }}</div>
+<table><tr><th>first</th><th>then</th><th>cases</th><th>exact</th><th>second first</th><th>q1</th><th>median</th><th>q3</th></tr>
+{% for s in report.lag_summary %}<tr><td>{{ s.leader }}</td><td>{{ s.follower }}</td><td class="num">{{ s.cases }}</td>
+<td class="num">{{ s.exact }}</td><td class="num">{{ s.follower_first }}</td><td>{{ s.q1 }}</td><td>{{ s.median }}</td><td>{{ s.q3 }}</td></tr>
+{% endfor %}</table>
+<p class="muted">Days; <code>a..b</code>: the true value lies between a and b (listing dates known as intervals). Cases: <a href="#appendix-lags">appendix</a>.</p>
+
+<h2 id="timeline">Timeline</h2>
+<div class="fig" id="chart-timeline-magnitsky">{{ charts.timeline_magnitsky }}</div>
+<div class="fig" id="chart-timeline-all">{{ charts.timeline_all }}</div>
+<p class="muted">A date known as an interval counts in the quarter of its last possible day. Counts: <a href="#appendix-timeline">appendix</a>.</p>
+
+<h2 id="alignment">Alignment</h2>
+<div class="fig" id="chart-alignment">{{ charts.alignment }}</div>
+<p class="muted">Per year and ground: <a href="#appendix-alignment">appendix</a>. The targets behind a
+count are the rows of the <a href="#coverage">coverage matrix</a> designated by both jurisdictions.</p>
+
+<h2>Appendix: the entries behind each figure</h2>
+<details id="appendix-lags"><summary>Lag cases ({{ report.lag_cases|length }})</summary>
+<table><tr><th>pair</th><th>target</th><th>first</th><th>listed</th><th>then</th><th>listed</th><th>lag (days)</th><th>entries</th></tr>
+{% for c in report.lag_cases %}<tr><td>{{ c.pair }}</td><td>{{ c.name }}</td><td>{{ c.leader_regime }}</td><td>{{ c.leader_listed }}</td>
+<td>{{ c.follower_regime }}</td><td>{{ c.follower_listed }}</td><td>{{ c.lag }}</td><td>{{ c.entries }}</td></tr>
+{% endfor %}</table></details>
+<details id="appendix-timeline"><summary>Timeline counts ({{ report.timeline|length }} rows)</summary>
+<table><tr><th>quarter</th><th>jurisdiction</th><th>selected</th><th>Magnitsky-class</th><th>all regimes</th><th>dated by interval</th><th>entries (selected)</th></tr>
+{% for r in report.timeline %}<tr><td>{{ r.quarter }}</td><td>{{ r.jurisdiction }}</td><td class="num">{{ r.designations }}</td>
+<td class="num">{{ r.magnitsky }}</td><td class="num">{{ r.all }}</td><td class="num">{{ r.interval }}</td><td class="muted">{{ r.entries }}</td></tr>
+{% endfor %}</table></details>
+<details id="appendix-alignment"><summary>Alignment ({{ report.alignment|length }} rows)</summary>
+<table><tr><th>a</th><th>b</th><th>ground</th><th>year</th><th>a count</th><th>b count</th><th>both</th><th>Jaccard</th></tr>
+{% for r in report.alignment %}<tr><td>{{ r.a }}</td><td>{{ r.b }}</td><td>{{ r.ground }}</td><td>{{ r.year }}</td>
+<td class="num">{{ r.count_a }}</td><td class="num">{{ r.count_b }}</td><td class="num">{{ r.both }}</td><td class="num">{{ r.jaccard }}</td></tr>
+{% endfor %}</table></details>
+<p class="muted">Made by Concord from the official lists; every figure traces to the list entries named above.</p>
+</body>
+</html>
+"""
