@@ -135,3 +135,20 @@ judgements = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Index("ix_judgements_pair", "key_a", "key_b"),
 )
+
+
+# Screening decisions: an analyst's verdict on a hit for one customer. A false positive
+# stops alerting until the target's data (its fingerprint) changes.
+screening_decisions = sa.Table(
+    "screening_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("customer_id", sa.String(255), nullable=False),
+    sa.Column("target_id", sa.String(32), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=False),  # false-positive | true-match
+    sa.Column("fingerprint", sa.String(32), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("author", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_screening_decisions_customer", "customer_id", "target_id"),
+)
