@@ -136,6 +136,39 @@ judgements = sa.Table(
     sa.Index("ix_judgements_pair", "key_a", "key_b"),
 )
 
+# Accounts of the web application: who may write, with which role (viewer, analyst, admin).
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),  # argon2id, never the password
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# API tokens for machines: only a SHA-256 of the token is kept (it is shown once).
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_name", sa.String(255), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# Every write through the web application or the account commands: who, what, when,
+# and the state before and after.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("before", sa.JSON, nullable=True),
+    sa.Column("after", sa.JSON, nullable=True),
+)
 
 # Screening decisions: an analyst's verdict on a hit for one customer. A false positive
 # stops alerting until the target's data (its fingerprint) changes.

@@ -1,0 +1,84 @@
+"""The web application and HTTP API: `create_app()` builds one FastAPI app serving the
+JSON API under `/api/` (OpenAPI at `/api/openapi.json`, docs at `/api/docs`) and the pages
+under `/`, every page being the HTML form of an API answer from the same function.
+
+Run it with `concord serve`, or `uvicorn --factory concord.api.app:create_app`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from concord.api import (
+    errors,
+    match,
+    routes_audit,
+    routes_auth,
+    routes_coverage,
+    routes_gaps,
+    routes_judgements,
+    routes_regimes,
+    routes_screen,
+    routes_sources,
+    routes_targets,
+)
+from concord.api.auth import Sessions, session_middleware
+from concord.api.pages import STATIC
+from concord.store import Store
+
+log = logging.getLogger("concord.api")
+TAGS = [
+    {"name": "overview", "description": "Headline numbers."},
+    {"name": "sources", "description": "Official lists, snapshots, refused files."},
+    {"name": "regimes", "description": "The regime registry and designation counts."},
+    {"name": "analysis", "description": "Coverage matrix and gap lists (CSV/XLSX too)."},
+    {"name": "screening", "description": "Screen names; decisions on hits (analyst)."},
+    {"name": "targets", "description": "One real-world person or body across lists."},
+    {"name": "judgements", "description": "Human verdicts on pairs of entries (analyst)."},
+    {"name": "audit", "description": "Who wrote what, when (analyst)."},
+    {"name": "accounts", "description": "Sessions and API tokens."},
+]
+
+
+def secret_key() -> str:
+    """`CONCORD_SECRET_KEY`, else a random key (sessions then end when the server stops)."""
+    key = os.environ.get("CONCORD_SECRET_KEY")
+    if key:
+        return key
+    log.warning("CONCORD_SECRET_KEY is not set: sessions will not survive a restart")
+    return secrets.token_urlsafe(32)
+
+
+def prepare_store(store: Store) -> None:
+    """Give SQLite the statistics its query planner needs (see `Store.optimize`)."""
+    store.optimize()
+
+
+def create_app(store: Store | None = None, secret: str | None = None) -> FastAPI:
+    """The application over `store` (default: `CONCORD_DATABASE_URL` or var/concord.sqlite)."""
+    app = FastAPI(
+        title="Concord",
+        summary="Who is sanctioned where, since when, on what ground.",
+        version="0.1.0",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        openapi_tags=TAGS,
+    )
+    app.state.store = store or Store()
+    app.state.sessions = Sessions(secret or secret_key())
+    errors.install(app)
+    app.middleware("http")(session_middleware)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (routes_sources, routes_coverage, routes_gaps, routes_screen, routes_regimes,
+                   routes_targets, routes_judgements, routes_audit, routes_auth):  # fmt: skip
+        app.include_router(module.router)
+    # Screening (yente-shaped POST /api/match/{dataset}) reads only: no account needed.
+    app.include_router(match.router, prefix="/api")
+    return app

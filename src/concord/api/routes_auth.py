@@ -1,0 +1,62 @@
+"""Signing in and out of the web application, and who am I."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from concord.api import accounts
+from concord.api.auth import StoreDep, check_csrf, principal, session_of
+from concord.api.errors import NotSignedIn
+from concord.api.pages import render, wants_html
+
+router = APIRouter()
+
+
+def _local(target: str) -> str:
+    # Only paths of this site, so the sign-in form cannot send people elsewhere.
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", include_in_schema=False)
+def login_form(request: Request, next: str = "/") -> Response:
+    """The sign-in form."""
+    return render(request, "login.html", {"title": "Sign in", "next": _local(next)})
+
+
+@router.post("/login", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def login(
+    request: Request,
+    store: StoreDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the password, start a signed session and go back where the user was (the
+    CSRF token is checked first, before the fields)."""
+    user = accounts.authenticate(store, username, password)
+    if user is None:
+        if not wants_html(request):
+            raise NotSignedIn("wrong user name or password")
+        data = {"title": "Sign in", "next": _local(next), "failed": True, "username": username}
+        return render(request, "login.html", data, status=401)
+    session_of(request).sign_in(user.name)
+    return RedirectResponse(_local(next), status_code=303)
+
+
+@router.post("/logout", include_in_schema=False, dependencies=[Depends(check_csrf)])
+def logout(request: Request) -> Response:
+    """End the session (the form carries the CSRF token)."""
+    session_of(request).sign_in(None)
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/api/me", tags=["accounts"], summary="Who am I")
+def me(request: Request) -> dict[str, Any]:
+    """The user the request is signed in as (by session or API token), or null."""
+    who = principal(request)
+    if who is None:
+        return {"user": None, "via": None}
+    return {"user": who.user.as_dict(), "via": who.via}

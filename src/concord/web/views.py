@@ -1,0 +1,230 @@
+"""The data behind each page (and its JSON twin): plain functions over the store.
+
+Example:
+    >>> from concord.store import Store
+    >>> overview(Store("sqlite://"))["totals"]["targets"]
+    0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from concord.analysis.frame import store_state
+from concord.errors import BadInput, NotFound
+from concord.model.regimes import registry
+from concord.resolve import judgements
+from concord.resolve.run import target
+from concord.sources.registry import sources
+from concord.store import Store, queries
+from concord.store.tables import entries, resolution_runs, statements, target_members
+
+SEARCH_LIMIT = 100
+T = TypeVar("T")
+
+
+_MEMO: dict[tuple[Any, ...], Any] = {}
+
+
+def _per_state(store: Store, name: str, compute: Callable[[Connection], T]) -> T:
+    """`compute(conn)` once per store state (newest snapshot and resolution run): counts
+    over every statement take 50-100 ms, and the store changes only on ingest or resolve."""
+    with store.read() as conn:
+        key = (store.url, name, store_state(conn))
+        if key not in _MEMO:
+            if len(_MEMO) > 32:
+                _MEMO.clear()
+            _MEMO[key] = compute(conn)
+    found: T = _MEMO[key]
+    return found
+
+
+def _count_targets(conn: Connection) -> tuple[int, int]:
+    """Targets, and targets with entries in two or more lists."""
+    per_target = (
+        sa.select(target_members.c.target_id)
+        .group_by(target_members.c.target_id)
+        .having(sa.func.count(sa.distinct(target_members.c.source)) > 1)
+        .subquery()
+    )
+    targets = conn.scalar(sa.select(sa.func.count(sa.distinct(target_members.c.target_id))))
+    shared = conn.scalar(sa.select(sa.func.count()).select_from(per_target))
+    return targets or 0, shared or 0
+
+
+def overview(store: Store) -> dict[str, Any]:
+    """Headline numbers: entries and Magnitsky-class entries per source, targets."""
+    summary = queries.sources_summary(store)
+    targets, shared = _per_state(store, "targets", _count_targets)
+    with store.read() as conn:
+        run = conn.execute(
+            sa.select(resolution_runs).order_by(resolution_runs.c.id.desc()).limit(1)
+        ).first()
+    totals = {
+        "sources": len(summary),
+        "entries": sum(r["entries"] for r in summary),
+        "magnitsky_entries": sum(r["magnitsky_entries"] for r in summary),
+        "targets": targets,
+        "targets_in_two_or_more_lists": shared,
+    }
+    return {
+        "title": "Overview",
+        "totals": totals,
+        "sources": summary,
+        "resolution": dict(run._mapping) if run is not None else None,
+    }
+
+
+def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    keep = ("id", "source", "effective", "observed", "published", "status", "entry_count",
+            "format", "message", "sha256")  # fmt: skip
+    out = {k: row[k] for k in keep}
+    out["files"] = [str(f).rsplit("/", 1)[-1] for f in row["files"] or []]
+    out["warnings"] = len(row["warnings"] or [])
+    return out
+
+
+def sources_page(store: Store) -> dict[str, Any]:
+    """Each source with its publisher and official files, and every snapshot (refused too)."""
+    facts = sources()
+    rows = []
+    for row in queries.sources_summary(store):
+        src = facts.get(row["source"])
+        rows.append({**row, "publisher": src.publisher if src else "",
+                     "title": src.title if src else "",
+                     "urls": list(src.urls) if src else []})  # fmt: skip
+    snaps = [_snapshot(r) for r in store.snapshot_rows()]
+    refused = [s for s in snaps if s["status"] != "ok"]
+    return {"title": "Sources", "sources": rows, "snapshots": snaps, "refused": refused}
+
+
+def _count_designations(conn: Connection) -> dict[str, int]:
+    query = (
+        sa.select(statements.c.value, sa.func.count(sa.distinct(statements.c.entry_key)))
+        .where(statements.c.prop == "programId", statements.c.last_snapshot.is_(None))
+        .group_by(statements.c.value)
+    )
+    return {str(value): int(n) for value, n in conn.execute(query)}
+
+
+def _regime(regime: Any, count: int) -> dict[str, Any]:
+    return {
+        "key": regime.key,
+        "jurisdiction": regime.jurisdiction,
+        "name": regime.name,
+        "instrument": regime.instrument,
+        "in_force": regime.in_force,
+        "grounds": list(regime.grounds),
+        "measures": list(regime.measures),
+        "magnitsky": regime.magnitsky,
+        "url": regime.url,
+        "sources": sorted(regime.labels),
+        "designations": count,
+    }
+
+
+def regimes_page(store: Store, magnitsky: bool = False) -> dict[str, Any]:
+    """Every regime of the registry with its number of current designations."""
+    counts = _per_state(store, "designations", _count_designations)
+    rows = [_regime(r, counts.get(r.key, 0)) for r in registry() if r.magnitsky or not magnitsky]
+    return {"title": "Regimes", "magnitsky_only": magnitsky, "regimes": rows}
+
+
+def regime_page(store: Store, key: str) -> dict[str, Any]:
+    """One regime: legal basis, grounds, measures, date in force, and its current entries."""
+    regime = registry().get(key)
+    if regime is None:
+        raise NotFound(f"no regime {key!r} (see /regimes)")
+    query = (
+        sa.select(entries.c.entry_key, entries.c.source, entries.c.schema, entries.c.caption,
+                  target_members.c.target_id,
+                  sa.func.min(statements.c.first_seen).label("first_seen"))
+        .join(entries, entries.c.entry_key == statements.c.entry_key)
+        .outerjoin(target_members, target_members.c.entry_key == statements.c.entry_key)
+        .where(statements.c.prop == "programId", statements.c.value == key,
+               statements.c.last_snapshot.is_(None))
+        .group_by(entries.c.entry_key, entries.c.source, entries.c.schema, entries.c.caption,
+                  target_members.c.target_id)
+        .order_by(entries.c.caption)
+    )  # fmt: skip
+    with store.read() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    data = _regime(regime, len(rows))
+    return {"title": f"Regime {key}", "regime": data, "entries": rows}
+
+
+def search_targets(store: Store, q: str) -> dict[str, Any]:
+    """Targets whose entries' names contain `q` (or whose id or entry key is `q`)."""
+    text = q.strip()
+    if len(text) < 2:
+        raise BadInput("type at least two characters of a name, an entry key or a target id")
+    query = (
+        sa.select(target_members.c.target_id, entries.c.entry_key, entries.c.source,
+                  entries.c.schema, entries.c.caption)
+        .join(entries, entries.c.entry_key == target_members.c.entry_key)
+        .where(sa.or_(entries.c.caption.ilike(f"%{text}%"), entries.c.entry_key == text,
+                      target_members.c.target_id == text))
+        .order_by(entries.c.caption)
+        .limit(SEARCH_LIMIT)
+    )  # fmt: skip
+    with store.read() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    grouped: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        item = grouped.setdefault(row["target_id"], {"target_id": row["target_id"], "names": [],
+                                                     "entries": []})  # fmt: skip
+        if row["caption"] not in item["names"]:
+            item["names"].append(row["caption"])
+        item["entries"].append(row["entry_key"])
+    found = list(grouped.values())
+    return {"title": f"Targets matching {text!r}", "q": text, "targets": found,
+            "truncated": len(rows) == SEARCH_LIMIT}  # fmt: skip
+
+
+def _history(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """Changes of an entry over time: first seen, then values added and removed."""
+    first = detail["first_seen"]
+    events = [{"date": first, "change": "first seen", "prop": "", "value": detail["name"]}]
+    for s in detail["statements"]:
+        if s["first_seen"] > first:
+            events.append({"date": s["first_seen"], "change": "added", "prop": s["prop"],
+                           "value": s["value"]})  # fmt: skip
+        if not s["current"]:
+            events.append({"date": s["last_seen"], "change": "last seen", "prop": s["prop"],
+                           "value": s["value"]})  # fmt: skip
+    if not detail["present"]:
+        events.append({"date": detail["last_seen"], "change": "last seen (delisted)",
+                       "prop": "", "value": detail["name"]})  # fmt: skip
+    return sorted(events, key=lambda e: e["date"])
+
+
+def _entry(key: str, store: Store) -> dict[str, Any]:
+    detail = queries.entry_detail(store, key)
+    src = sources().get(detail["source"])
+    return {
+        **{k: detail[k] for k in ("entry_key", "source", "schema", "name", "present",
+                                  "first_seen", "last_seen", "designations", "statements")},
+        "history": _history(detail),
+        # source/date/file: where in the mirror, without this machine's folders
+        "files": sorted({"/".join(s["file"].split("/")[-3:]) for s in detail["statements"]
+                         if s["file"]}),
+        "publisher": src.publisher if src else "",
+        "official_urls": list(src.urls) if src else [],
+    }  # fmt: skip
+
+
+def target_page(store: Store, ref: str) -> dict[str, Any]:
+    """A target: every entry with its designations, history and official files, the
+    evidence that joined the entries, and the judgements people made about them."""
+    found = target(store, ref)
+    keys = {e["entry_key"] for e in found["entries"]}
+    judged = [j.as_dict() for pair, j in judgements.current(store).items() if set(pair) & keys]
+    members = [_entry(e["entry_key"], store) for e in found["entries"]]
+    names = sorted({e["name"] for e in members})
+    return {"title": f"Target {found['target_id']}", "target_id": found["target_id"],
+            "names": names, "entries": members, "evidence": found["evidence"],
+            "judgements": judged, "verdicts": list(judgements.VERDICTS)}  # fmt: skip
