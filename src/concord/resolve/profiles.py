@@ -50,6 +50,8 @@ class Profile:
     # A body's legal forms as rigour writes them (`llc`, `fze`): two entries of one list
     # with the same name and different legal forms are two companies.
     legal_forms: frozenset[str] = frozenset()
+    # A body's primary name (with and without what it adds in parentheses), folded.
+    primary: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def clean_identifier(value: str) -> str | None:
@@ -161,5 +163,7 @@ def finish(profile: Profile) -> Profile:
     profile.forms = [(name, tokens) for tokens, name in forms.items()]
     if profile.schema != "Person":
         profile.legal_forms = frozenset(legal_forms(n) for n in profile.names) - {""}
+        short = _PARENTHESES.sub("", profile.caption).strip()
+        profile.primary = [t for t in {fold(profile.caption), fold(short)} if t]
     profile.sorted_forms = frozenset(" ".join(sorted(t)) for _, t in profile.forms)
     return profile

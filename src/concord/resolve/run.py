@@ -31,7 +31,7 @@ from concord.store.tables import (
 KEEP_PAIRS_ABOVE = 0.5  # scored pairs kept for review and explanation
 # Part of every profile digest: bump it when profiles, blocking or scoring change, so the
 # next run rescores everything instead of trusting scores the old code made.
-RESOLVER_VERSION = "2026-11-29.2"
+RESOLVER_VERSION = "2026-11-29.3"
 
 
 @dataclass

@@ -62,7 +62,23 @@ def _name_feature(a: Profile, b: Profile) -> tuple[Feature, float]:
                 best, pair = sim, (a.forms[i][0], b.forms[j][0])
     weight = 3.0 if best >= 0.97 else 2.0 if best >= 0.92 else 1.0 if best >= 0.87 else (
         0.0 if best >= 0.8 else -3.0)  # fmt: skip
-    return Feature("name", weight, f"{best:.2f}: {pair[0]!r} ~ {pair[1]!r}"), best
+    detail = f"{best:.2f}: {pair[0]!r} ~ {pair[1]!r}"
+    if weight > 1.0 and kind(a) == "other" and not _primary_agrees(a, b):
+        # Bodies share aliases with their parents and units (the IRGC's Persian name is
+        # also given for its Qods Force): an alias match alone says little.
+        weight, detail = 1.0, detail + "; only aliases agree, the primary names differ"
+    return Feature("name", weight, detail), best
+
+
+def _primary_agrees(a: Profile, b: Profile) -> bool:
+    """Whether a body's primary name matches any name of the other (>= 0.92)."""
+    cost = EXTRA_COST["other"]
+    return any(
+        name_similarity(p, tokens, cost) >= 0.92
+        for x, y in ((a, b), (b, a))
+        for p in x.primary
+        for _, tokens in y.forms
+    )
 
 
 def dates_compatible(x: str, y: str) -> bool:
