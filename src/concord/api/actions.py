@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from concord.api import audit
 from concord.errors import BadInput, NotFound
 from concord.resolve import judgements
-from concord.screen import decide, decisions, get_index
+from concord.screen import decisions, get_index
 from concord.screen.decisions import VERDICTS as SCREEN_VERDICTS
+from concord.screen.decisions import make_decision
+from concord.screen.decisions import save as save_decision
 from concord.store import Store
 from concord.store.tables import entries
 
@@ -28,9 +30,9 @@ def record_judgement(
     if missing:
         raise NotFound(f"no entry {missing[0]!r} in the store")
     previous = judgements.current(store).get((item.key_a, item.key_b))
-    judgements.record(store, [item])
     after = item.as_dict()
-    with store.begin() as conn:
+    with store.begin() as conn:  # the judgement and its audit row stand or fall together
+        judgements.insert(conn, [item])
         audit.write(conn, actor, "judgement.record", f"{item.key_a} ~ {item.key_b}",
                     previous.as_dict() if previous else None, after)  # fmt: skip
     return after
@@ -46,12 +48,13 @@ def record_decision(
     if not customer_id.strip():
         raise BadInput("a screening decision needs the customer id")
     held = [d for d in decisions(store, customer_id) if d.target_id == target_id]
-    made = decide(store, get_index(store), customer_id, target_id, verdict, note, by=actor)
+    made = make_decision(get_index(store), customer_id, target_id, verdict, note, by=actor)
     after = {**made.as_dict(), "created_at": made.created_at.isoformat()}
     before = None
     if held:
         before = {**held[-1].as_dict(), "created_at": held[-1].created_at.isoformat()}
-    with store.begin() as conn:
+    with store.begin() as conn:  # the decision and its audit row stand or fall together
+        save_decision(conn, made)
         audit.write(conn, actor, "screening.decide", f"{customer_id} ~ {target_id}", before,
                     after)  # fmt: skip
     return after

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from concord.errors import BadInput
 from concord.store import Store
@@ -61,10 +62,16 @@ def make(a: str, b: str, verdict: str, note: str | None = None, by: str | None =
 
 def record(store: Store, items: Iterable[Judgement]) -> int:
     """Store judgements (history is kept; the newest per pair counts). Returns how many."""
+    with store.begin() as conn:
+        return insert(conn, items)
+
+
+def insert(conn: Connection, items: Iterable[Judgement]) -> int:
+    """Store judgements inside the caller's transaction (so that, say, an audit row and
+    the judgement it records stand or fall together). Returns how many."""
     rows = [{**j.as_dict(), "created_at": j.created_at} for j in items]
     if rows:
-        with store.begin() as conn:
-            conn.execute(judgements.insert(), rows)
+        conn.execute(judgements.insert(), rows)
     return len(rows)
 
 

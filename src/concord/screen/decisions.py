@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from concord.errors import NotFound
 from concord.resolve.judgements import author
@@ -45,17 +46,28 @@ class Decision:
 def decide(store: Store, index: ScreenIndex, customer_id: str, target_id: str, verdict: str,
            note: str | None = None, by: str | None = None) -> Decision:  # fmt: skip
     """Record a verdict on a hit; the target's current fingerprint is kept with it."""
+    made = make_decision(index, customer_id, target_id, verdict, note, by)
+    with store.begin() as conn:
+        save(conn, made)
+    return made
+
+
+def make_decision(index: ScreenIndex, customer_id: str, target_id: str, verdict: str,
+                  note: str | None = None, by: str | None = None) -> Decision:  # fmt: skip
+    """A verdict on a hit, with the target's current fingerprint (not yet stored)."""
     position = index.by_target_id.get(target_id)
     if position is None:
         raise NotFound(f"no current target {target_id!r} (ids look like ct-...)")
-    made = Decision(customer_id, target_id, verdict, index.targets[position].fingerprint,
+    return Decision(customer_id, target_id, verdict, index.targets[position].fingerprint,
                     note or "", by or author(), datetime.now(UTC).replace(tzinfo=None))  # fmt: skip
-    with store.begin() as conn:
-        conn.execute(screening_decisions.insert().values(
-            customer_id=made.customer_id, target_id=made.target_id, verdict=made.verdict,
-            fingerprint=made.fingerprint, note=made.note, author=made.author,
-            created_at=made.created_at))  # fmt: skip
-    return made
+
+
+def save(conn: Connection, made: Decision) -> None:
+    """Store a decision inside the caller's transaction."""
+    conn.execute(screening_decisions.insert().values(
+        customer_id=made.customer_id, target_id=made.target_id, verdict=made.verdict,
+        fingerprint=made.fingerprint, note=made.note, author=made.author,
+        created_at=made.created_at))  # fmt: skip
 
 
 def decisions(store: Store, customer_id: str | None = None) -> list[Decision]:
