@@ -86,6 +86,21 @@ def test_cookie_is_secure_over_https(web_store: Store) -> None:
     assert "secure" in client.get("/login").headers["set-cookie"].lower()
 
 
+def test_repeated_wrong_passwords_are_refused_for_a_while(web_store: Store) -> None:
+    client = TestClient(create_app(web_store, secret="s"))  # a fresh app: a fresh throttle
+
+    def attempt(name: str, password: str) -> int:
+        data = {"username": name, "password": password, "csrf_token": csrf_of(client)}
+        return client.post("/login", data=data, follow_redirects=False).status_code
+
+    assert [attempt("ana", f"guess {n}") for n in range(5)] == [401] * 5
+    assert attempt("ana", PASSWORD) == 429  # even the right password, for a while
+    data = {"username": "ana", "password": PASSWORD, "csrf_token": csrf_of(client)}
+    refused = client.post("/login", data=data).json()["error"]
+    assert refused["type"] == "too_many_attempts" and "try again in" in refused["message"]
+    assert attempt("ada", PASSWORD) == 303  # another user name is not held up
+
+
 def test_sign_in_needs_csrf_and_stays_on_site(client: TestClient) -> None:
     data = {"username": "ana", "password": PASSWORD}
     assert client.post("/login", data=data).status_code == 403

@@ -29,6 +29,7 @@ from concord.api import (
 )
 from concord.api.auth import Sessions, session_middleware
 from concord.api.pages import STATIC
+from concord.api.throttle import SignInThrottle
 from concord.store import Store
 
 log = logging.getLogger("concord.api")
@@ -73,6 +74,7 @@ def create_app(store: Store | None = None, secret: str | None = None) -> FastAPI
     )
     app.state.store = store or Store()
     app.state.sessions = Sessions(secret or secret_key())
+    app.state.throttle = SignInThrottle()
     errors.install(app)
     app.middleware("http")(session_middleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

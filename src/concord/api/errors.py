@@ -36,6 +36,13 @@ class Forbidden(ConcordError):
     http_status = 403
 
 
+class TooManyAttempts(ConcordError):
+    """Sign-in refused for a while after repeated wrong passwords."""
+
+    exit_code = 2
+    http_status = 429
+
+
 # The one table: most specific type first is not needed, the lookup follows the MRO.
 ERRORS: dict[type[ConcordError], tuple[int, str]] = {
     BadInput: (400, "bad_input"),
@@ -43,6 +50,7 @@ ERRORS: dict[type[ConcordError], tuple[int, str]] = {
     Forbidden: (403, "forbidden"),
     NotFound: (404, "not_found"),
     Conflict: (409, "conflict"),
+    TooManyAttempts: (429, "too_many_attempts"),
     SourceUnavailable: (503, "source_unavailable"),
     ConcordError: (500, "error"),
 }

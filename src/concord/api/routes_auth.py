@@ -9,8 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from concord.api import accounts
 from concord.api.auth import StoreDep, check_csrf, principal, session_of
-from concord.api.errors import NotSignedIn
+from concord.api.errors import NotSignedIn, TooManyAttempts
 from concord.api.pages import render, wants_html
+from concord.api.throttle import SignInThrottle
 
 router = APIRouter()
 
@@ -35,13 +36,20 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Check the password, start a signed session and go back where the user was (the
-    CSRF token is checked first, before the fields)."""
+    CSRF token is checked first, before the fields). After 5 wrong passwords for one user
+    name from one address, sign-in is refused (429) for up to 15 minutes."""
+    throttle: SignInThrottle = request.app.state.throttle
+    address = request.client.host if request.client else "-"
+    if wait := throttle.wait(username, address):
+        raise TooManyAttempts(f"too many wrong passwords: try again in {wait} s")
     user = accounts.authenticate(store, username, password)
     if user is None:
+        throttle.failed(username, address)
         if not wants_html(request):
             raise NotSignedIn("wrong user name or password")
         data = {"title": "Sign in", "next": _local(next), "failed": True, "username": username}
         return render(request, "login.html", data, status=401)
+    throttle.succeeded(username, address)
     session_of(request).sign_in(user.name)
     return RedirectResponse(_local(next), status_code=303)
 
