@@ -231,3 +231,12 @@ def test_pages_are_accessible(client: TestClient, route: str) -> None:
     for control in page.controls:  # every field has a label (by `for`, or around it)
         assert control["wrapped"] or control.get("id") in page.labelled, control
     assert all(h.get("scope") in ("col", "row") for h in page.headers)
+
+
+def test_hostile_references_are_refused_or_taken_literally(client: TestClient) -> None:
+    # Hand-made hostile inputs (no real file has them): a NUL character, LIKE wildcards.
+    nul = client.get("/api/targets/%00")
+    assert nul.status_code == 400 and nul.json()["error"]["type"] == "bad_input"
+    wildcards = client.get("/api/targets?q=%25%25%25").json()
+    assert wildcards["targets"] == []  # '%' is a character to find, not "anything"
+    assert client.get("/api/targets/%25%25").status_code == 404

@@ -64,9 +64,9 @@ class Filter:
 
     def __post_init__(self) -> None:
         if self.grounds not in GROUND_CHOICES:
-            raise BadInput(f"--grounds must be one of {', '.join(GROUND_CHOICES)}")
+            raise BadInput(f"grounds must be one of {', '.join(GROUND_CHOICES)}")
         if self.regimes not in REGIME_CHOICES:
-            raise BadInput(f"--regimes must be one of {', '.join(REGIME_CHOICES)}")
+            raise BadInput(f"regimes must be one of {', '.join(REGIME_CHOICES)}")
 
     def accepts(self, listing: Listing) -> bool:
         """Whether a designation passes the filter."""

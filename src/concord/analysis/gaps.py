@@ -44,7 +44,7 @@ class GapQuery:
             if code not in held:
                 raise BadInput(f"the store holds no list of {code} (it has {', '.join(held)})")
         if not missing or leader in missing:
-            raise BadInput("--missing needs one or more jurisdictions other than the leader")
+            raise BadInput("missing needs one or more jurisdictions other than the leader")
         country = self.target_country.upper() if self.target_country else None
         return GapQuery(leader, missing, self.flt, self.missing_under, country, self.since,
                         self.as_of)  # fmt: skip

@@ -96,7 +96,7 @@ def _lags(
     flt = flt or Filter()
     leader, follower = jurisdiction_code(leader), jurisdiction_code(follower)
     if leader == follower:
-        raise BadInput("--leader and --follower must differ")
+        raise BadInput("the leader and the follower must differ")
     cases: list[dict[str, Any]] = []
     for tid in {x.target_id for x in frame.select(flt, as_of)}:
         held = frame.holders(tid, flt, as_of)

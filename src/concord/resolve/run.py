@@ -184,6 +184,8 @@ def target(store: Store, ref: str) -> dict[str, Any]:
 
 
 def _target_of(conn: sa.Connection, ref: str) -> str:
+    if not ref.strip() or any(ord(c) < 32 for c in ref):
+        raise BadInput("give a target id, an entry key or a name (no control characters)")
     if ref.startswith("ct-"):
         found = conn.execute(sa.select(target_members.c.target_id).where(
             target_members.c.target_id == ref)).first()  # fmt: skip
@@ -194,7 +196,7 @@ def _target_of(conn: sa.Connection, ref: str) -> str:
         found = conn.execute(
             sa.select(target_members.c.target_id)
             .join(entries, entries.c.entry_key == target_members.c.entry_key)
-            .where(entries.c.caption.ilike(f"%{ref}%")).limit(1)).first()  # fmt: skip
+            .where(entries.c.caption.icontains(ref, autoescape=True)).limit(1)).first()  # fmt: skip
     if found is None:
         raise NotFound(f"no target {ref!r} (run `concord resolve` first?)")
     return str(found[0])

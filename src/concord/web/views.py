@@ -160,13 +160,14 @@ def regime_page(store: Store, key: str) -> dict[str, Any]:
 def search_targets(store: Store, q: str) -> dict[str, Any]:
     """Targets whose entries' names contain `q` (or whose id or entry key is `q`)."""
     text = q.strip()
-    if len(text) < 2:
+    if len(text) < 2 or any(ord(c) < 32 for c in text):
         raise BadInput("type at least two characters of a name, an entry key or a target id")
     query = (
         sa.select(target_members.c.target_id, entries.c.entry_key, entries.c.source,
                   entries.c.schema, entries.c.caption)
         .join(entries, entries.c.entry_key == target_members.c.entry_key)
-        .where(sa.or_(entries.c.caption.ilike(f"%{text}%"), entries.c.entry_key == text,
+        .where(sa.or_(entries.c.caption.icontains(text, autoescape=True),
+                      entries.c.entry_key == text,
                       target_members.c.target_id == text))
         .order_by(entries.c.caption)
         .limit(SEARCH_LIMIT)
