@@ -29,7 +29,6 @@ from concord.analysis.summary import headline_lines
 from concord.analysis.timeline import timeline
 from concord.cli.main import cli, get_store, handle_errors, parse_day
 from concord.cli.output import emit, emit_json, format_option
-from concord.report.build import write_report
 
 F = TypeVar("F", bound=Callable[..., Any])
 MISSING_UNDER = ("magnitsky", "human_rights", "corruption")
@@ -170,6 +169,9 @@ def timeline_cmd(
 def report_cmd(ctx: click.Context, out: Path, xlsx: Path | None, grounds: str, regimes: str,
                as_of: date | None) -> None:  # fmt: skip
     """Write the coordination report (one self-contained HTML file) and print its headline."""
+    # Imported here: matplotlib costs every other command a third of a second to start.
+    from concord.report.build import write_report
+
     figures = write_report(get_store(ctx), out, xlsx, Filter(grounds, regimes), as_of)
     for line in headline_lines(figures):
         click.echo(line)
