@@ -25,7 +25,7 @@ from concord.resolve.cluster import target_id as make_target_id
 from concord.sources.registry import sources
 from concord.store import Store
 from concord.store.queries import Timeline
-from concord.store.tables import entries, resolution_runs, snapshots, statements, target_members
+from concord.store.tables import entries, statements, target_members
 
 T = TypeVar("T")
 MEMO_SIZE = 512  # answers kept per frame
@@ -197,17 +197,10 @@ _CACHE: dict[str, Frame] = {}
 _LOCK = threading.Lock()
 
 
-def store_state(conn: Connection) -> tuple[Any, ...]:
-    """What the frame depends on: the newest snapshot id and the newest resolution run."""
-    snap = conn.execute(sa.select(sa.func.max(snapshots.c.id))).scalar()
-    run = conn.execute(sa.select(sa.func.max(resolution_runs.c.id))).scalar()
-    return (snap, run)
-
-
 def load_frame(store: Store) -> Frame:
     """The frame of the store's current state (built on first use, then cached)."""
     with store.read() as conn:
-        state = store_state(conn)
+        state = Store.state(conn)
     with _LOCK:
         cached = _CACHE.get(store.url)
         if cached is not None and cached.state == state:
@@ -220,7 +213,7 @@ def load_frame(store: Store) -> Frame:
 def build_frame(store: Store) -> Frame:
     """Read the store once into a frame."""
     with store.read() as conn:
-        state = store_state(conn)
+        state = Store.state(conn)
         members = dict(
             conn.execute(sa.select(target_members.c.entry_key, target_members.c.target_id)).all()
         )

@@ -26,7 +26,7 @@ from concord.resolve.names import STOPWORDS, phonetic
 from concord.resolve.profiles import Profile, load_profiles
 from concord.sources.registry import sources
 from concord.store import Store
-from concord.store.tables import entries, resolution_runs, snapshots, statements, target_members
+from concord.store.tables import entries, statements, target_members
 
 
 @dataclass
@@ -50,7 +50,7 @@ class TargetInfo:
 class ScreenIndex:
     """The screening index: entry profiles, their targets, and name-key postings."""
 
-    state: tuple[str, int, int]
+    state: tuple[int, int]  # Store.state when built
     profiles: list[Profile]
     targets: list[TargetInfo]
     entry_target: np.ndarray  # entry index -> target index
@@ -101,12 +101,10 @@ def profile_keys(profile: Profile) -> set[str]:
     return keys
 
 
-def store_state(store: Store) -> tuple[str, int, int]:
-    """What the index depends on: the store, its last resolution run and snapshot."""
+def store_state(store: Store) -> tuple[int, int]:
+    """What the index depends on: the store's newest snapshot and resolution run."""
     with store.read() as conn:
-        run = conn.execute(sa.select(sa.func.max(resolution_runs.c.id))).scalar()
-        snap = conn.execute(sa.select(sa.func.max(snapshots.c.id))).scalar()
-    return (store.url, int(run or 0), int(snap or 0))
+        return Store.state(conn)
 
 
 def _regimes_by_entry(store: Store) -> dict[str, set[str]]:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from concord.errors import BadInput
-from concord.store.tables import metadata, snapshots
+from concord.store.tables import metadata, resolution_runs, snapshots
 
 DEFAULT_PATH = Path("var") / "concord.sqlite"
 
@@ -84,6 +84,14 @@ class Store:
             with self.begin() as conn:
                 conn.exec_driver_sql("PRAGMA analysis_limit=1000")
                 conn.exec_driver_sql("ANALYZE")
+
+    @staticmethod
+    def state(conn: Connection) -> tuple[int, int]:
+        """What everything derived from the store depends on: the newest snapshot id and the
+        newest resolution run id (caches of analyses and indexes key on it)."""
+        snap = conn.execute(sa.select(sa.func.max(snapshots.c.id))).scalar()
+        run = conn.execute(sa.select(sa.func.max(resolution_runs.c.id))).scalar()
+        return (int(snap or 0), int(run or 0))
 
     def snapshot_rows(self, source: str | None = None) -> list[dict[str, Any]]:
         """Every snapshot (ok and refused), oldest first."""

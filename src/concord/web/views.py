@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from concord.analysis.frame import store_state
 from concord.errors import BadInput, NotFound
 from concord.model.regimes import registry
 from concord.resolve import judgements
@@ -34,7 +33,7 @@ def _per_state(store: Store, name: str, compute: Callable[[Connection], T]) -> T
     """`compute(conn)` once per store state (newest snapshot and resolution run): counts
     over every statement take 50-100 ms, and the store changes only on ingest or resolve."""
     with store.read() as conn:
-        key = (store.url, name, store_state(conn))
+        key = (store.url, name, Store.state(conn))
         if key not in _MEMO:
             if len(_MEMO) > 32:
                 _MEMO.clear()
