@@ -37,10 +37,16 @@ def org_name_tokens(name: str) -> tuple[str, ...]:
     >>> org_name_tokens("PUBLIC JOINT STOCK COMPANY SOVCOMFLOT"), org_name_tokens("Alfa-Bank JSC")
     (('sovcomflot',), ('alfa', 'bank'))
     """
-    folded = name.lower()
-    tokens = name_tokens(replace_org_types_compare(folded))
-    legal = {t for _, form in extract_org_types(folded) for t in name_tokens(form)}
+    tokens = name_tokens(replace_org_types_compare(name.lower()))
+    legal = {t for form in _org_types(name) for t in name_tokens(form)}
     return tuple(t for t in tokens if t not in legal) or tokens
+
+
+@lru_cache(maxsize=200_000)
+def _org_types(name: str) -> frozenset[str]:
+    # rigour's compare forms of the legal forms in a name; asked for twice per name
+    # (tokens and legal forms), found once.
+    return frozenset(form for _, form in extract_org_types(name.lower()))
 
 
 def legal_forms(name: str) -> str:
@@ -49,7 +55,7 @@ def legal_forms(name: str) -> str:
     >>> legal_forms("ADOON GENERAL TRADING L.L.C."), legal_forms("Adoon General Trading FZE")
     ('llc', 'fze')
     """
-    return " ".join(sorted({form for _, form in extract_org_types(name.lower())}))
+    return " ".join(sorted(_org_types(name)))
 
 
 @lru_cache(maxsize=200_000)

@@ -77,9 +77,7 @@ def cross_refs(source: str, prop: str, value: str) -> set[str]:
     """
     if prop == "unscId":
         return {f"unsc:{value.strip().upper()}"}
-    if source == "gb-ofsi":
-        return {"uksl:" + value.strip()} if prop == "authorityId" else {"ofsi:" + value.strip()}
-    if source == "gb-fcdo":
+    if source in ("gb-ofsi", "gb-fcdo"):
         return {"uksl:" + value.strip()} if prop == "authorityId" else {"ofsi:" + value.strip()}
     return set()
 
