@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from concord.errors import NotFound
+from concord.errors import BadInput, NotFound
 from concord.resolve.judgements import author
 from concord.screen.index import ScreenIndex
 from concord.screen.query import Hit
@@ -54,7 +54,12 @@ def decide(store: Store, index: ScreenIndex, customer_id: str, target_id: str, v
 
 def make_decision(index: ScreenIndex, customer_id: str, target_id: str, verdict: str,
                   note: str | None = None, by: str | None = None) -> Decision:  # fmt: skip
-    """A verdict on a hit, with the target's current fingerprint (not yet stored)."""
+    """A verdict on a hit, with the target's current fingerprint (not yet stored).
+    BadInput for an unknown verdict or an empty customer id."""
+    if verdict not in VERDICTS:
+        raise BadInput(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if not customer_id.strip():
+        raise BadInput("a screening decision needs the customer id")
     position = index.by_target_id.get(target_id)
     if position is None:
         raise NotFound(f"no current target {target_id!r} (ids look like ct-...)")
