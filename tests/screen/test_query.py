@@ -69,6 +69,9 @@ def test_date_of_birth_and_country_weigh_in(resolved_store: Store) -> None:
     same = screen(index, Query(["Chen Quanguo"], birth_dates=["1955-11"], countries=["China"]))[0]
     other = screen(index, Query(["Chen Quanguo"], birth_dates=["1990"], threshold=0.0))[0]
     assert same.score > plain.score > other.score
+    # Canada's 2025-10-13 entry gives the month of birth (1955-11) but no country: the
+    # target's US entry gives China, and the country still weighs in.
+    assert same.matched_entry == "ca-sema:China:P1:5"
     assert {f.name for f in same.features} >= {"birth_date", "country"}
     assert any(f.name == "birth_date" and f.weight < 0 for f in other.features)
 

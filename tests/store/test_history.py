@@ -34,10 +34,11 @@ def _by_regime(store: Store, key: str) -> dict[str | None, object]:
 
 
 def test_a_programme_tag_added_to_an_old_entry_has_its_own_history(mirror_store: Store) -> None:
-    # ent 23343 (KADYROV) is MAGNIT only in 2020-06-11, MAGNIT + GLOMAG in 2021-04-25.
+    # ent 23343 (KADYROV) is MAGNIT only in the 2020-06-11 snapshot and MAGNIT + GLOMAG in
+    # the next one, 2021-01-14 (OFAC designated him under GLOMAG on 2020-12-10).
     found = _by_regime(mirror_store, "us-ofac:23343")
     glomag, magnit = found["US-GLOMAG"], found["US-MAGNITSKY"]
-    assert str(glomag.listed) == "after 2020-06-11, on or before 2021-04-25"  # type: ignore[attr-defined]
+    assert str(glomag.listed) == "after 2020-06-11, on or before 2021-01-14"  # type: ignore[attr-defined]
     assert str(magnit.listed) == "after 2015-01-17, on or before 2018-01-28"  # type: ignore[attr-defined]
 
 

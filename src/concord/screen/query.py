@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -194,6 +194,11 @@ def _name_detail(feature: Feature) -> tuple[float, str]:
 
 def _hit(index: ScreenIndex, entry: int, query: Profile) -> Hit:
     listed = index.profiles[entry]
+    target = index.targets[int(index.entry_target[entry])]
+    if query.countries and not listed.countries and target.countries:
+        # The matched entry gives no country (Canada's often give a name and a birth date
+        # only); the target's other lists describe the same person and do.
+        listed = replace(listed, countries=set(target.countries))
     result = compare(query, listed)
     features = [Feature("prior", SCREEN_PRIOR, "screening a name against the lists")
                 if f.name == "prior" else f for f in result.features]  # fmt: skip
@@ -202,7 +207,6 @@ def _hit(index: ScreenIndex, entry: int, query: Profile) -> Hit:
     if name is not None and (short := _one_word(name)):
         features.append(short)
     score = 1 / (1 + math.exp(-sum(f.weight for f in features)))
-    target = index.targets[int(index.entry_target[entry])]
     return Hit(target, score, similarity, "", listed.entry_key, features)
 
 
