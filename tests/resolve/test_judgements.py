@@ -80,7 +80,7 @@ def test_review_asks_and_records(tmp_path: Path) -> None:
     import json
 
     queue = json.loads(listed.stdout)
-    assert queue and all(q["decision"] in ("below", "refused") for q in queue)
+    assert queue and all(q["decision"] in ("possible", "refused") for q in queue)
     # Answer "same" to the first pair, then quit.
     answered = CliRunner().invoke(cli, ["--database", store.url, "review", "--by", "t"],
                                   input="s\nq\n")  # fmt: skip

@@ -22,10 +22,11 @@ from concord.errors import BadInput
 from concord.model.dates import DateInterval, parse_iso
 from concord.model.regimes import MAGNITSKY_GROUNDS, registry
 from concord.resolve.cluster import target_id as make_target_id
+from concord.resolve.score import explain
 from concord.sources.registry import sources
 from concord.store import Store
 from concord.store.queries import Timeline
-from concord.store.tables import entries, statements, target_members
+from concord.store.tables import entries, match_pairs, statements, target_members
 
 T = TypeVar("T")
 MEMO_SIZE = 512  # answers kept per frame
@@ -136,6 +137,24 @@ class Listing:
         return f"{self.regime} {short(self.listed)}"
 
 
+@dataclass(frozen=True)
+class PossibleMatch:
+    """An entry of another list that may be the same target, scored but not merged."""
+
+    entry_key: str
+    jurisdiction: str
+    name: str
+    target_id: str
+    score: float
+    why: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The match as a gap row carries it."""
+        return {"entry_key": self.entry_key, "jurisdiction": self.jurisdiction,
+                "name": self.name, "target_id": self.target_id,
+                "score": round(self.score, 3), "why": self.why}  # fmt: skip
+
+
 @dataclass
 class Frame:
     """Every designation ever held, per target, with names, countries and links."""
@@ -147,6 +166,8 @@ class Frame:
     # Links between targets: (target a, target b, role, entry key that states it).
     links: list[tuple[str, str, str, str]]
     state: tuple[Any, ...]
+    # Possible matches the resolver kept apart: target -> candidates on other lists.
+    possible: dict[str, list[PossibleMatch]] = field(default_factory=dict)
     by_target: dict[str, list[Listing]] = field(default_factory=dict)
     # Answers already computed on this frame: the frame never changes, so they stay true.
     # Callers must not modify the rows they get.
@@ -228,6 +249,7 @@ def build_frame(store: Store) -> Frame:
         targets = {x.entry_key: x.target_id for x in listings} | members
         links = _links(conn, info, targets)
         countries = target_countries(conn, targets, listings)
+        possible = _possible(conn, info, targets)
     names: dict[str, str] = {}
     schemata: dict[str, str] = {}
     for key, tid in sorted(targets.items()):
@@ -235,7 +257,33 @@ def build_frame(store: Store) -> Frame:
         # The name of a target: its US entry when it has one (the best-known spelling).
         if tid not in names or (key.startswith("us-ofac:") and caption):
             names[tid], schemata[tid] = caption, schema
-    return Frame(listings, names, schemata, countries, links, state)
+    return Frame(listings, names, schemata, countries, links, state, possible)
+
+
+def _possible(
+    conn: Connection, info: dict[str, tuple[str, str, str]], targets: dict[str, str]
+) -> dict[str, list[PossibleMatch]]:
+    """Each target's possible matches on other lists: pairs the last resolution run kept
+    apart (below the merge threshold, refused by a guard, or only a conflicting birth date
+    against them) and nobody has judged different. Best first."""
+    wanted = _jurisdictions()
+    out: dict[str, list[PossibleMatch]] = defaultdict(list)
+    rows = conn.execute(sa.select(match_pairs).where(
+        match_pairs.c.decision.in_(("possible", "refused")))).all()  # fmt: skip
+    for row in rows:
+        for mine, other in ((row.key_a, row.key_b), (row.key_b, row.key_a)):
+            ta, tb = targets.get(mine), targets.get(other)
+            code = wanted.get(other.split(":", 1)[0])
+            if ta is None or tb is None or ta == tb or code is None:
+                continue
+            why = explain(row.features)
+            if row.decision == "refused" and row.reason:
+                why += f"; not merged: {row.reason}"
+            out[ta].append(PossibleMatch(other, code, info.get(other, ("",))[0], tb,
+                                         float(row.score), why))  # fmt: skip
+    for found in out.values():
+        found.sort(key=lambda m: (-m.score, m.entry_key))
+    return dict(out)
 
 
 def _jurisdictions() -> dict[str, str]:

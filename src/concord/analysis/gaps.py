@@ -15,6 +15,7 @@ from concord.analysis.frame import (
     Filter,
     Frame,
     Listing,
+    PossibleMatch,
     jurisdiction_code,
     missing_filter,
     present_jurisdictions,
@@ -34,6 +35,8 @@ class GapQuery:
     target_country: str | None = None
     since: date | None = None
     as_of: date | None = None
+    # Leave out rows whose target has a possible match on the missing list: the strict list.
+    exclude_possible: bool = False
 
     def checked(self, frame: Frame) -> GapQuery:
         """The query with jurisdiction codes normalised, or BadInput."""
@@ -47,7 +50,7 @@ class GapQuery:
             raise BadInput("missing needs one or more jurisdictions other than the leader")
         country = self.target_country.upper() if self.target_country else None
         return GapQuery(leader, missing, self.flt, self.missing_under, country, self.since,
-                        self.as_of)  # fmt: skip
+                        self.as_of, self.exclude_possible)  # fmt: skip
 
 
 def _lead(frame: Frame, query: GapQuery) -> dict[str, Listing]:
@@ -74,9 +77,24 @@ def _reason(frame: Frame, lead: Listing) -> str:
     return f"[{others[0].source}] {others[0].reason}" if others else ""
 
 
+def _possible_on(frame: Frame, tid: str, code: str, query: GapQuery) -> PossibleMatch | None:
+    """The best possible match of a target among the missing jurisdiction's entries that
+    hold a designation in force (under `--missing-under` when given)."""
+    counted = missing_filter(query.missing_under)
+    for match in frame.possible.get(tid, []):
+        if match.jurisdiction != code:
+            continue
+        held = frame.by_target.get(match.target_id, [])
+        if any(x.entry_key == match.entry_key and x.in_force(query.as_of) and counted.accepts(x)
+               for x in held):  # fmt: skip
+            return match
+    return None
+
+
 def gaps(frame: Frame, query: GapQuery) -> list[dict[str, Any]]:
     """One row per (target, missing jurisdiction): the target, the leader's designation,
-    and whether the other never designated it or delisted it."""
+    whether the other never designated it or delisted it, and `possible_match`: an entry
+    of the missing list that may be the same target (scored, not merged), or None."""
     return frame.memo(("gaps", query), lambda: _gaps(frame, query))
 
 
@@ -93,6 +111,9 @@ def _gaps(frame: Frame, query: GapQuery) -> list[dict[str, Any]]:
                 continue
             ended = [x for x in there if x.ended(query.as_of) and counted.accepts(x)]
             other = [x for x in there if x.in_force(query.as_of)]
+            maybe = _possible_on(frame, tid, code, query)
+            if maybe is not None and query.exclude_possible:
+                continue
             rows.append({
                 "target_id": tid, "name": frame.names.get(tid, ""),
                 "country": frame.country(tid), "leader": query.leader,
@@ -102,6 +123,7 @@ def _gaps(frame: Frame, query: GapQuery) -> list[dict[str, Any]]:
                 "delisted": "; ".join(f"{x.regime} {short(x.delisted)}" for x in ended),
                 "other_designations": "; ".join(x.cell() for x in other),
                 "reason": _reason(frame, lead),
+                "possible_match": maybe.as_dict() if maybe is not None else None,
             })  # fmt: skip
     rows.sort(key=lambda r: (r["missing"], r["listed"], r["name"].casefold()))
     return rows
@@ -162,3 +184,22 @@ def _gap_counts(
                          "delisted": sum(1 for r in found if r["kind"] == "delisted")})  # fmt: skip
     rows.sort(key=lambda r: -r["gaps"])
     return rows
+
+
+def possible_text(match: dict[str, Any] | None) -> str:
+    """A gap row's possible match in one line, for tables and files.
+
+    >>> possible_text({"entry_key": "ca-sema:China:P1:1", "name": "Hailun Zhu",
+    ...                "score": 0.622, "why": "name +3.0"})
+    "ca-sema:China:P1:1 'Hailun Zhu' (score 0.622: name +3.0)"
+    >>> possible_text(None)
+    ''
+    """
+    if not match:
+        return ""
+    return f"{match['entry_key']} {match['name']!r} (score {match['score']}: {match['why']})"
+
+
+def flat_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Gap rows for CSV, XLSX and screen tables: the possible match as one text cell."""
+    return [{**r, "possible_match": possible_text(r.get("possible_match"))} for r in rows]

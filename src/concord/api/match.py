@@ -92,7 +92,7 @@ def _result(index: ScreenIndex, hit: Hit, threshold: float) -> dict[str, Any]:
             "target": True, "first_seen": None, "last_seen": None, "last_change": None,
             "score": round(hit.score, 4), "match": hit.score >= threshold,
             "features": {f.name: f.weight for f in hit.features},
-            "explanations": [{"feature": f.name, "weight": f.weight, "detail": f.detail}
+            "explanations": [{"feature": f.name, **f.as_dict()}
                              for f in hit.features],
             "matched_name": hit.matched_name, "matched_entry": hit.matched_entry,
             "jurisdictions": hit.target.jurisdictions,

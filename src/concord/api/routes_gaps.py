@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from concord.analysis.gaps import GapQuery
+from concord.analysis.gaps import GapQuery, flat_rows
 from concord.api.auth import StoreDep
 from concord.api.downloads import download
 from concord.api.filters import Download, Filters
@@ -38,6 +38,8 @@ def gap_list(
     missing_under: Annotated[str, Query(description="Count the other's designations only "
                                         "under magnitsky, human_rights or corruption")] = "",
     since: Annotated[str, Query(description="Only the leader's listings since YYYY-MM-DD")] = "",
+    exclude_possible: Annotated[bool, Query(description="Leave out targets with a possible "
+                                            "match on the missing list")] = False,
     format: Download = "",
 ) -> Response:  # fmt: skip
     """Targets `leader` designates (under the filters) and `missing` does not, with the
@@ -46,8 +48,9 @@ def gap_list(
     if missing_under and missing_under not in MISSING_UNDER:
         raise BadInput(f"missing_under must be one of {', '.join(MISSING_UNDER)}")
     query = GapQuery(leader, (missing,), params.flt, missing_under or None, params.country,
-                     parse_day(since, "since"), params.as_of)  # fmt: skip
+                     parse_day(since, "since"), params.as_of, exclude_possible)  # fmt: skip
     data = analysis_views.gap_page(store, query, params)
     if format:
-        return download(data["rows"], f"gaps-{data['leader']}-not-{data['missing']}", format)
+        return download(flat_rows(data["rows"]), f"gaps-{data['leader']}-not-{data['missing']}",
+                        format)  # fmt: skip
     return respond(request, "gap.html", data)

@@ -22,7 +22,7 @@ from concord.analysis.frame import (
     jurisdiction_list,
     load_frame,
 )
-from concord.analysis.gaps import GapQuery, gaps
+from concord.analysis.gaps import GapQuery, flat_rows, gaps
 from concord.analysis.lags import lags
 from concord.analysis.network import network_gaps
 from concord.analysis.summary import headline_lines
@@ -86,16 +86,22 @@ def coverage_cmd(
 @click.option("--target-country", help="Only targets tied to this country (ISO code, e.g. CN).")
 @click.option("--since", callback=parse_day, help="Only designations listed on or after this date.")
 @click.option("--network", is_flag=True, help="Associates sanctioned by one, not the other.")
+@click.option("--exclude-possible", is_flag=True,
+              help="Leave out targets with a possible match on the missing list.")  # fmt: skip
 @filters
 @format_option
 @click.pass_context
 @handle_errors
 def gaps_cmd(ctx: click.Context, leader: str, missing: str, missing_under: str | None,
-             target_country: str | None, since: date | None, network: bool, grounds: str,
-             regimes: str, as_of: date | None, fmt: str) -> None:  # fmt: skip
-    """Targets one jurisdiction sanctions and others do not (never, or delisted)."""
+             target_country: str | None, since: date | None, network: bool,
+             exclude_possible: bool, grounds: str, regimes: str, as_of: date | None,
+             fmt: str) -> None:  # fmt: skip
+    """Targets one jurisdiction sanctions and others do not (never, or delisted).
+
+    A row whose target may be on the missing list under another spelling or with a
+    conflicting birth date carries that `possible_match` (entry, score, why)."""
     query = GapQuery(leader, tuple(jurisdiction_list(missing)), Filter(grounds, regimes),
-                     missing_under, target_country, since, as_of)  # fmt: skip
+                     missing_under, target_country, since, as_of, exclude_possible)  # fmt: skip
     frame = load_frame(get_store(ctx))
     if network:
         rows = network_gaps(frame, query)
@@ -104,10 +110,17 @@ def gaps_cmd(ctx: click.Context, leader: str, missing: str, missing_under: str |
             "leader_listed", "missing"])  # fmt: skip
         return
     rows = gaps(frame, query)
-    emit(_short(rows, fmt, "reason"), fmt, title=f"Gaps ({query.flt.describe()})",
+    if fmt != "json":
+        rows = _short(_short(flat_rows(rows), fmt, "reason"), fmt, "possible_match")
+    emit(rows, fmt, title=f"Gaps ({query.flt.describe()})",
          columns=None if fmt != "table" else [
              "name", "country", "regime", "listed", "missing", "kind", "other_designations",
-             "reason"])  # fmt: skip
+             "possible_match", "reason"])  # fmt: skip
+    if fmt == "table" and not exclude_possible:
+        flagged = sum(1 for r in rows if r["possible_match"])
+        click.echo(f"{flagged} of {len(rows)} rows have a possible match on the missing list "
+                   "(scored, not merged): check before publishing; --exclude-possible "
+                   "gives the strict list.")  # fmt: skip
 
 
 @cli.command("lags")

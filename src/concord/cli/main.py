@@ -21,7 +21,7 @@ from concord.ingest import IngestReport, ingest_files, ingest_mirror
 from concord.model.regimes import registry
 from concord.resolve import judgements
 from concord.resolve.cluster import THRESHOLD
-from concord.resolve.profiles import Profile, load_profiles
+from concord.resolve.profiles import Profile
 from concord.resolve.run import (
     ResolutionReport,
     adhoc_profile,
@@ -29,6 +29,7 @@ from concord.resolve.run import (
     entry_table,
     resolve,
     review_queue,
+    scored_profiles,
     target,
     within_list_duplicates,
 )
@@ -385,6 +386,8 @@ def compare(
     score = compare_profiles(left, right)
     rows = [{"feature": f.name, "weight": f.weight, "detail": f.detail} for f in score.features]
     if fmt == "json":
+        rows = [{"feature": f.name, **f.as_dict()} for f in score.features]
+    if fmt == "json":
         emit_json({"a": a, "b": b, "score": score.score, "strong": score.strong,
                    "conflict": score.conflict, "features": rows})  # fmt: skip
         return
@@ -414,7 +417,7 @@ def _compare_file(source: Path, target_path: Path | None) -> None:
 
 def _profile(ctx: click.Context, ref: str, schema: str, dob: str | None) -> Profile:
     if ":" in ref and not ref.startswith("query:"):
-        found = load_profiles(get_store(ctx), keys={ref})
+        found = scored_profiles(get_store(ctx), {ref})
         if not found:
             raise NotFound(f"no current entry {ref!r} of a person, body or craft")
         return found[0]
@@ -497,7 +500,8 @@ def review(ctx: click.Context, limit: int, list_only: bool, by: str | None, fmt:
     queue = review_queue(store, limit)
     if list_only or not queue:
         emit(queue, fmt, title="Pairs to review",
-             columns=["a", "b", "name_a", "name_b", "score", "decision", "magnitsky"])  # fmt: skip
+             columns=["a", "b", "name_a", "name_b", "score", "decision", "decides_gap",
+                      "magnitsky"])  # fmt: skip
         return
     answers = {"s": "same", "d": "different", "u": "unsure"}
     decided = 0

@@ -81,6 +81,20 @@ class Regime:
         """Whether the regime rests (at least partly) on human-rights grounds."""
         return "human_rights" in self.grounds
 
+    @property
+    def families(self) -> frozenset[str]:
+        """What the regime has in common with other jurisdictions' regimes: `magnitsky`
+        (thematic human rights and corruption), the country a country programme is about
+        (`country:mm` for the US BURMA, UK GB-MMR, Canada's and Australia's Myanmar
+        regimes), and the UN Security Council resolution a UN regime rests on.
+
+        >>> sorted(registry().get("GB-MMR").families), sorted(registry().get("US-GLOMAG").families)
+        (['country:mm'], ['magnitsky'])
+        >>> sorted(registry().get("AU-UNSC1718").families)
+        ['country:kp', 'unsc:1718']
+        """
+        return _families(self.key, self.magnitsky)
+
 
 def _regime_from_yaml(data: dict[str, Any], origin: str) -> Regime:
     try:
@@ -110,6 +124,38 @@ def _regime_from_yaml(data: dict[str, Any], origin: str) -> Regime:
     if bad or regime.jurisdiction not in JURISDICTIONS:
         raise RegistryError(f"{origin}: unknown grounds/measures/jurisdiction {bad}")
     return regime
+
+
+# Parts of regime keys that a country lookup would misread (CYB is no country code).
+_NOT_COUNTRIES = frozenset({"CYB", "SDN"})
+_UNSC = re.compile(r"^(?:UN)?SC(\d{3,4})$")
+# UN regimes by resolution, where the resolution is about one country.
+_UNSC_COUNTRY = {"1718": "kp", "2231": "ir", "1970": "ly", "2140": "ye", "1533": "cd",
+                 "751": "so", "2127": "cf", "2206": "ss", "1591": "sd", "1518": "iq",
+                 "1988": "af", "2048": "gw", "2374": "ml", "2653": "ht", "2713": "so"}  # fmt: skip
+
+
+@cache
+def _families(key: str, magnitsky: bool) -> frozenset[str]:
+    from followthemoney import registry as ftm_registry
+
+    out = {"magnitsky"} if magnitsky else set()
+    parts = key.split("-")[1:]
+    whole = " ".join(p for p in parts if p != "SEMA")
+    if " " in whole and (code := ftm_registry.country.clean(whole)):
+        return frozenset({*out, f"country:{code}"})  # SOUTH-SUDAN, SRI-LANKA
+    for part in parts:
+        if found := _UNSC.match(part):
+            out.add(f"unsc:{found.group(1)}")
+            if country := _UNSC_COUNTRY.get(found.group(1)):
+                out.add(f"country:{country}")
+        elif (
+            len(part) >= 3
+            and part not in _NOT_COUNTRIES
+            and (code := ftm_registry.country.clean(part))
+        ):
+            out.add(f"country:{code}")
+    return frozenset(out)
 
 
 class Registry:

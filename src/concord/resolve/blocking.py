@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from concord.resolve.names import STOPWORDS, name_tokens, phonetic
@@ -67,6 +67,9 @@ def _pairs(members: list[int]) -> Iterator[tuple[int, int]]:
 
 
 DISTINCTIVE_BLOCK = 30  # a name word this rare makes a 3+-word full name distinctive
+# A name word held by more entries of one kind than this is common (Aung, Wang, Mohammed,
+# Ali): a name made only of such words identifies nobody by itself (`score.common_name`).
+COMMON_WORD = 40
 
 
 def _birth_blocks(profiles: list[Profile]) -> dict[str, list[int]]:
@@ -81,13 +84,24 @@ def _birth_blocks(profiles: list[Profile]) -> dict[str, list[int]]:
 def mark_distinctive(
     profiles: list[Profile], keys: list[set[str]], blocks: dict[str, list[int]]
 ) -> None:
-    """Mark the names of each profile that are distinctive: 3+ words, one of them rare.
+    """Mark the names of each profile that are distinctive (3+ words, one of them rare)
+    and the words of its names that are common: name rarity, handed to the scorer on the
+    profile so that every caller of `score.compare` sees the same thing.
 
     Two entries of one list with the same distinctive full name are the same target (a
     person Canada lists under two schedules); a common full name never says so alone.
     """
+    # Commonness is counted on the words as written (folded), not on phonetic keys, which
+    # join unrelated short words (Gaus, Kiss, Koss).
+    words_held: Counter[str] = Counter()
+    for profile in profiles:
+        words_held.update({f"{kind(profile)}:{t}" for _, tokens in profile.forms for t in tokens})
     for profile in profiles:
         rare = set()
+        profile.common_words = frozenset(
+            t for _, tokens in profile.forms for t in tokens
+            if words_held[f"{kind(profile)}:{t}"] > COMMON_WORD
+        )  # fmt: skip
         for _, tokens in profile.forms:
             words = [t for t in tokens if len(t) > 1 and t not in STOPWORDS]
             if len(words) >= 3 and any(

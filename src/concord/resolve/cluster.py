@@ -16,18 +16,27 @@ from dataclasses import dataclass, field
 from concord.resolve.profiles import Profile
 from concord.resolve.score import Score, compare
 
-THRESHOLD = 0.7
-FLOOR = 0.3
-EXPLAIN_ABOVE = 0.5  # scores below this travel back from workers without their features
+THRESHOLD = 0.7  # a pair at or above this merges, unless a guard refuses it
+FLOOR = 0.3  # no cluster joins across a pair below this (no chains of weak links)
+# A pair that does not merge is a *possible match*, shown to users and put up for review,
+# when it scores at least this, or when only a conflicting birth date or gender keeps it
+# below THRESHOLD (the same full name and context, birth dates that disagree).
+POSSIBLE = 0.5
 _SHARED: list[Profile] = []  # the profiles a forked scoring worker reads
+
+
+def possible(score: Score) -> bool:
+    """Whether a scored pair is worth a person's look (and is kept with its features)."""
+    return score.score >= POSSIBLE or score.unconflicted >= THRESHOLD
 
 
 def _score_chunk(chunk: list[tuple[int, int]]) -> list[tuple[tuple[int, int], Score]]:
     out = []
     for i, j in chunk:
         s = compare(_SHARED[i], _SHARED[j])
-        if s.score < EXPLAIN_ABOVE:
-            s = Score(s.score, [], conflict=s.conflict, strong=s.strong)
+        if not possible(s):
+            s = Score(s.score, [], conflict=s.conflict, strong=s.strong,
+                      unconflicted=s.unconflicted)  # fmt: skip
         out.append(((min(i, j), max(i, j)), s))
     return out
 
@@ -77,7 +86,7 @@ class Clustering:
             self.scores[key] = compare(self.profiles[key[0]], self.profiles[key[1]])
         return self.scores[key]
 
-    def _blocker(self, ra: int, rb: int, forced: bool = False) -> str | None:
+    def _blocker(self, ra: int, rb: int, forced: bool = False, strong: bool = False) -> str | None:
         for i in self.members[ra]:
             for j in self.members[rb]:
                 if (min(i, j), max(i, j)) in self.cannot:
@@ -86,7 +95,11 @@ class Clustering:
                 if forced:
                     continue
                 s = self.score(i, j)
-                if s.conflict or s.score < FLOOR:
+                # A pair joined on strong evidence (a shared number, the same name and full
+                # birth date) is not refused over a birth date a third record gives
+                # otherwise: the cluster already holds a record that agrees with it.
+                waived = strong and s.conflict and s.unconflicted >= FLOOR
+                if (s.conflict and not waived) or (s.score < FLOOR and not waived):
                     return f"{self.profiles[i].entry_key} ~ {self.profiles[j].entry_key}: " \
                            f"{s.score:.2f}{' conflict' if s.conflict else ''}"  # fmt: skip
                 same_list = self.profiles[i].source == self.profiles[j].source
@@ -104,7 +117,7 @@ class Clustering:
         ra, rb = self.find(i), self.find(j)
         if ra == rb:
             return True
-        reason = self._blocker(ra, rb, forced)
+        reason = self._blocker(ra, rb, forced, strong=not forced and self.score(i, j).strong)
         if reason is not None:
             self.refused.append((i, j, reason))
             return False

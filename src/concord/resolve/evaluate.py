@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from concord.errors import BadInput
 from concord.store import Store
-from concord.store.tables import target_members
+from concord.store.tables import match_pairs, target_members
 
 PAIR_COLUMNS = ["key_a", "key_b", "schema", "label", "evidence", "note"]
 MEMBER_COLUMNS = ["anchor", "key", "label", "evidence", "note"]
@@ -108,3 +108,55 @@ def evaluate(
             "pulled_in": pulled, "records_in_checked_targets": total,
             "pulled_right": outcome["same"], "pulled_wrong": outcome["different"],
             "pulled_unknown": outcome["unknown"]}  # fmt: skip
+
+
+STRATA_COLUMNS = ["key_a", "key_b", "schema", "stratum", "split", "label", "reason"]
+
+
+def read_strata_pairs(path: Path) -> list[dict[str, str]]:
+    """The rows of a name-drawn, reviewed set (bench/resolve_eval2/pairs.csv)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != STRATA_COLUMNS:
+            raise BadInput(f"{path}: columns {reader.fieldnames}, expected {STRATA_COLUMNS}")
+        return list(reader)
+
+
+def outcomes(store: Store, rows: list[dict[str, str]]) -> list[str]:
+    """What the last resolution made of each pair: `merged`, `possible` (kept apart, but a
+    possible match links their targets, as a gap list shows it) or `apart`."""
+    with store.read() as conn:
+        target = dict(conn.execute(sa.select(target_members.c.entry_key,
+                                             target_members.c.target_id)).all())  # fmt: skip
+        links = conn.execute(sa.select(match_pairs.c.key_a, match_pairs.c.key_b).where(
+            match_pairs.c.decision.in_(("possible", "refused")))).all()  # fmt: skip
+    linked = {frozenset((target.get(a), target.get(b))) for a, b in links}
+    out = []
+    for row in rows:
+        ta, tb = target.get(row["key_a"]), target.get(row["key_b"])
+        if ta is not None and ta == tb:
+            out.append("merged")
+        elif frozenset((ta, tb)) in linked:
+            out.append("possible")
+        else:
+            out.append("apart")
+    return out
+
+
+def measures(rows: list[dict[str, str]], found: list[str]) -> dict[str, Any]:
+    """Precision and recall of merges on labelled rows (`unsure` left out), and the share
+    of true links a user sees at least as a possible match."""
+    tp = fp = fn = tn = flagged = flagged_wrong = 0
+    for row, outcome in zip(rows, found, strict=True):
+        if row["label"] == "same":
+            tp, fn = tp + (outcome == "merged"), fn + (outcome != "merged")
+            flagged += outcome == "possible"
+        elif row["label"] == "different":
+            fp, tn = fp + (outcome == "merged"), tn + (outcome != "merged")
+            flagged_wrong += outcome == "possible"
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"same": tp + fn, "different": fp + tn, "tp": tp, "fp": fp, "fn": fn,
+            "precision": precision, "recall": recall,
+            "recall_with_possible": (tp + flagged) / (tp + fn) if tp + fn else 1.0,
+            "possible_on_different": flagged_wrong}  # fmt: skip

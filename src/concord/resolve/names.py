@@ -6,7 +6,7 @@ Example:
     >>> name_tokens("Кузнецов Артём Викторович")
     ('kuznetsov', 'artyom', 'viktorovich')
     >>> round(name_similarity(name_tokens("CHEN Quanguo"), name_tokens("陈全国")), 2)
-    0.98
+    1.0
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...], extra_cost: float = 
     ta, tb = _content(a), _content(b)
     if not ta or not tb:
         return 0.0
+    ta, tb = _join_split(ta, tb), _join_split(tb, ta)
     if sorted(ta) == sorted(tb):
         return 1.0
     if "".join(ta) == "".join(tb) or "".join(sorted(ta)) == "".join(sorted(tb)):
@@ -91,7 +92,7 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...], extra_cost: float = 
     for token in sorted(short, key=len, reverse=True):
         best, best_i = 0.0, -1
         for i, other in enumerate(free):
-            sim = 1.0 if token == other else jaro_winkler(token, other)
+            sim = 1.0 if token == other else _word_similarity(token, other)
             if sim > best:
                 best, best_i = sim, i
         if best_i >= 0:
@@ -103,4 +104,64 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...], extra_cost: float = 
     return max(0.0, score - extra_cost * extra)
 
 
-EXTRA_COST = {"person": 0.08, "other": 0.3}  # see name_similarity
+def _join_split(tokens: list[str], other: list[str]) -> list[str]:
+    """`tokens` with two neighbours joined where `other` writes them as one word
+    (`Vitel'homme` -> `vitel homme` against `VITELHOMME`).
+
+    >>> _join_split(["innocent", "vitel", "homme"], ["vitelhomme", "innocent"])
+    ['innocent', 'vitelhomme']
+    """
+    joined = set(other)
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] + token in joined and out[-1] not in joined:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+EXTRA_COST = {"person": 0.06, "other": 0.3}  # see name_similarity
+TRANSLITERATION = 0.95
+INITIAL = 0.95  # an initial standing for a word it begins (`G.` for `Germanovna`)
+
+
+def _word_similarity(x: str, y: str) -> float:
+    """Two words: an initial against the word it begins, else Jaro-Winkler."""
+    if (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y)):
+        return INITIAL
+    sim = float(jaro_winkler(x, y))
+    if sim < TRANSLITERATION and x[0] == y[0] and len(x) > 3 and phonetic(x) == phonetic(y):
+        return TRANSLITERATION  # Aiub / Ayub, Chesmeh / Cheshmeh: one sound, two spellings
+    return sim
+
+
+def name_note(a: str, b: str) -> str:
+    """In words, how two names that agree differ: initials, missing words, spellings.
+
+    >>> name_note("STEPANOVA, Olga G.", "Olga Germanovna STEPANOVA")
+    "initial 'g' for 'germanovna'"
+    >>> name_note("KATAEV Aiub Vakhaevich", "Ayub KATAEV")
+    "spelling 'aiub' / 'ayub'; 'vakhaevich' missing"
+    """
+    ta, tb = _content(name_tokens(a)), _content(name_tokens(b))
+    ta, tb = _join_split(ta, tb), _join_split(tb, ta)
+    for t in set(ta) & set(tb):
+        ta.remove(t)
+        tb.remove(t)
+    notes = []
+    for x, y in ((ta, tb), (tb, ta)):
+        for token in [t for t in x if len(t) == 1]:
+            word = next((w for w in y if len(w) > 1 and w.startswith(token)), None)
+            if word is not None:
+                x.remove(token)
+                y.remove(word)
+                notes.append(f"initial {token!r} for {word!r}")
+    for token in list(ta):
+        best = max(tb, key=lambda w: jaro_winkler(token, w), default=None)
+        if best is not None and jaro_winkler(token, best) >= 0.8:
+            ta.remove(token)
+            tb.remove(best)
+            notes.append(f"spelling {token!r} / {best!r}")
+    notes.extend(f"{t!r} missing" for t in ta + tb)
+    return "; ".join(notes)

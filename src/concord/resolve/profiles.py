@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from concord.model.regimes import registry
 from concord.resolve.names import legal_forms, name_tokens, org_name_tokens
 from concord.store import Store
 from concord.store.tables import entries, statements
@@ -52,6 +53,14 @@ class Profile:
     legal_forms: frozenset[str] = frozenset()
     # A body's primary name (with and without what it adds in parentheses), folded.
     primary: list[tuple[str, ...]] = field(default_factory=list)
+    # Context an analyst reads when a list gives little more than a name: what the entry's
+    # regimes share with other jurisdictions' (`magnitsky`, `country:mm`, `unsc:1718`,
+    # `Regime.families`) and the days the list says it was designated (ISO dates).
+    families: set[str] = field(default_factory=set)
+    listed: set[str] = field(default_factory=set)
+    # Set by blocking: the content words of this profile's names that are common in the
+    # store (held by more than `blocking.COMMON_WORD` entries of its kind).
+    common_words: frozenset[str] = frozenset()
 
 
 def clean_identifier(value: str) -> str | None:
@@ -99,8 +108,13 @@ def _apply(profile: Profile, prop: str, value: str, schema: str) -> None:
     elif schema in ("Passport", "Identification") and prop == "number":
         if ident := clean_identifier(value):
             profile.identifiers.add(ident)
-    elif schema == "Sanction" and prop in REF_PROPS:
-        profile.refs |= cross_refs(profile.source, prop, value)
+    elif schema == "Sanction":
+        if prop in REF_PROPS:
+            profile.refs |= cross_refs(profile.source, prop, value)
+        elif prop == "programId" and (regime := registry().get(value)) is not None:
+            profile.families |= regime.families
+        elif prop == "listingDate" and len(value) >= 10:
+            profile.listed.add(value[:10])
 
 
 def load_profiles(

@@ -15,23 +15,24 @@ from concord.errors import BadInput, NotFound
 from concord.model.regimes import registry
 from concord.resolve import judgements
 from concord.resolve.blocking import candidate_pairs
-from concord.resolve.cluster import THRESHOLD, Clustering, cluster, target_id
+from concord.resolve.cluster import THRESHOLD, Clustering, cluster, possible, target_id
 from concord.resolve.profiles import Profile, load_profiles
-from concord.resolve.score import Score
+from concord.resolve.score import Score, explain
+from concord.sources.registry import sources
 from concord.store import Store
 from concord.store.tables import (
     entries,
     match_pairs,
     profile_digests,
+    profile_marks,
     resolution_runs,
     statements,
     target_members,
 )
 
-KEEP_PAIRS_ABOVE = 0.5  # scored pairs kept for review and explanation
 # Part of every profile digest: bump it when profiles, blocking or scoring change, so the
 # next run rescores everything instead of trusting scores the old code made.
-RESOLVER_VERSION = "2026-11-29.3"
+RESOLVER_VERSION = "2026-12-07.1"
 
 
 @dataclass
@@ -50,18 +51,18 @@ class ResolutionReport:
 
 
 def _features(score: Score) -> list[dict[str, Any]]:
-    return [{"name": f.name, "weight": f.weight, "detail": f.detail} for f in score.features]
+    return [f.as_dict() for f in score.features]
 
 
 def _pair_rows(result: Clustering, run_id: int) -> list[dict[str, Any]]:
     refused = {(min(i, j), max(i, j)): why for i, j, why in result.refused}
     rows = []
     for (i, j), score in result.scores.items():
-        if score.score < KEEP_PAIRS_ABOVE:
+        if not possible(score):
             continue
         a, b = result.profiles[i], result.profiles[j]
         merged = result.find(i) == result.find(j)
-        decision = "merged" if merged else "refused" if (i, j) in refused else "below"
+        decision = "merged" if merged else "refused" if (i, j) in refused else "possible"
         if (i, j) in result.judged:
             decision = "judged-" + ("same" if merged else "different")
         rows.append({"key_a": a.entry_key, "key_b": b.entry_key, "score": score.score,
@@ -76,12 +77,13 @@ def profile_digest(profile: Profile) -> str:
     parts = [RESOLVER_VERSION, profile.source, profile.schema, profile.caption,
              *(sorted(v) for v in (profile.names, profile.weak_names, profile.birth_dates,
                                    profile.countries, profile.genders, profile.identifiers,
-                                   profile.refs, profile.distinctive))]  # fmt: skip
+                                   profile.refs, profile.distinctive, profile.families,
+                                   profile.listed, profile.common_words))]  # fmt: skip
     return hashlib.sha1(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def _previous(store: Store) -> tuple[dict[str, str], set[frozenset[str]]]:
-    """The digests of the last run and the pairs it kept (every pair scoring >= 0.5)."""
+    """The digests of the last run and the pairs it kept (every `possible` pair)."""
     with store.read() as conn:
         digests = dict(conn.execute(sa.select(profile_digests.c.entry_key,
                                               profile_digests.c.digest)).all())  # fmt: skip
@@ -95,8 +97,9 @@ def _pairs_to_score(
     kept: set[frozenset[str]],
 ) -> list[tuple[int, int]]:  # fmt: skip
     """The candidate pairs an incremental run must score: those touching a changed entry,
-    and the unchanged pairs the last run kept (>= 0.5). An unchanged pair the last run did
-    not keep scored below 0.5 then and scores the same now, so it can never merge."""
+    and the unchanged pairs the last run kept (`cluster.possible`). An unchanged pair the
+    last run did not keep scored below POSSIBLE then and scores the same now, so it can
+    never merge nor be a possible match."""
     keys = [p.entry_key for p in profiles]
     return [
         (i, j)
@@ -150,6 +153,11 @@ def _save(
         conn.execute(target_members.delete())
         conn.execute(match_pairs.delete())
         conn.execute(profile_digests.delete())
+        conn.execute(profile_marks.delete())
+        conn.execute(profile_marks.insert(), [
+            {"entry_key": p.entry_key, "distinctive": sorted(p.distinctive),
+             "common_words": sorted(p.common_words)}
+            for c in clusters for p in c if p.distinctive or p.common_words])  # fmt: skip
         members = [{"entry_key": p.entry_key, "target_id": target_id(q.entry_key for q in c),
                     "source": p.source, "run_id": run_id} for c in clusters for p in c]  # fmt: skip
         conn.execute(target_members.insert(), members)
@@ -202,6 +210,26 @@ def _target_of(conn: sa.Connection, ref: str) -> str:
     return str(found[0])
 
 
+def scored_profiles(store: Store, keys: set[str]) -> list[Profile]:
+    """Current entries' profiles with the name rarity the last resolution run saw (or, in a
+    store never resolved, the rarity of the whole store now), so that `score.compare` on
+    them gives the score the run gave."""
+    found = load_profiles(store, keys=keys)
+    with store.read() as conn:
+        marks = {r.entry_key: r for r in conn.execute(
+            sa.select(profile_marks).where(profile_marks.c.entry_key.in_(keys)))}  # fmt: skip
+        resolved = conn.execute(sa.select(resolution_runs.c.id).limit(1)).first() is not None
+    if not resolved:
+        everyone = load_profiles(store)
+        list(candidate_pairs(everyone))  # marks rarity on every profile
+        return [p for p in everyone if p.entry_key in keys]
+    for profile in found:
+        if (mark := marks.get(profile.entry_key)) is not None:
+            profile.distinctive = frozenset(mark.distinctive)
+            profile.common_words = frozenset(mark.common_words)
+    return found
+
+
 def adhoc_profile(name: str, schema: str = "Person", dob: str | None = None) -> Profile:
     """A profile for a name typed by a user (for `concord compare`)."""
     from concord.resolve.profiles import finish
@@ -212,7 +240,7 @@ def adhoc_profile(name: str, schema: str = "Person", dob: str | None = None) -> 
     return finish(profile)
 
 
-__all__ = ["THRESHOLD", "ResolutionReport", "adhoc_profile", "resolve", "target"]
+__all__ = ["THRESHOLD", "ResolutionReport", "adhoc_profile", "resolve", "scored_profiles", "target"]
 
 
 def entry_table(store: Store) -> list[dict[str, Any]]:
@@ -257,8 +285,7 @@ def compare_rows(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
         score = compare(a, b)
         out.append({**row, "score": round(score.score, 4),
                     "merge": score.score >= THRESHOLD and not score.conflict,
-                    "explanation": "; ".join(f"{f.name} {f.weight:+.1f} ({f.detail})"
-                                             for f in score.features)})  # fmt: skip
+                    "explanation": "; ".join(f.text() for f in score.features)})  # fmt: skip
     return out
 
 
@@ -266,29 +293,50 @@ def review_queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     """Pairs a person should decide, most consequential first.
 
     Uncertain pairs are those kept by the last run that were not merged (close calls below
-    the threshold and merges a guard refused) and nobody has judged yet. Pairs that touch a
-    Magnitsky-class designation come first (a wrong answer changes a coverage figure),
-    then those whose score is nearest the threshold.
+    the threshold and merges a guard refused) and nobody has judged yet. Possible matches
+    that decide a gap come first (the two targets are on lists of different jurisdictions
+    and one lacks the other's: the answer moves a row in or out of a gap list), then those
+    that touch a Magnitsky-class designation, then those nearest the threshold.
     """
     magnitsky = registry().magnitsky_keys()
     judged = set(judgements.current(store))
     with store.read() as conn:
         pairs = conn.execute(sa.select(match_pairs).where(
-            match_pairs.c.decision.in_(("below", "refused")))).all()  # fmt: skip
+            match_pairs.c.decision.in_(("possible", "refused")))).all()  # fmt: skip
         hot = {r.entry_key for r in conn.execute(
             sa.select(statements.c.entry_key).where(
                 statements.c.prop == "programId", statements.c.value.in_(magnitsky),
                 statements.c.last_snapshot.is_(None)))}  # fmt: skip
         names = dict(conn.execute(sa.select(entries.c.entry_key, entries.c.caption)).all())
+        members = dict(conn.execute(sa.select(target_members.c.entry_key,
+                                              target_members.c.target_id)).all())  # fmt: skip
+    held: dict[str, set[str]] = {}
+    for key, tid in members.items():
+        held.setdefault(tid, set()).add(_jurisdiction(key))
+
+    def decides_gap(p: Any) -> bool:
+        ta, tb = members.get(p.key_a), members.get(p.key_b)
+        ja, jb = _jurisdiction(p.key_a), _jurisdiction(p.key_b)
+        if ta is None or tb is None or ta == tb or ja == jb:
+            return False
+        return ja not in held[tb] or jb not in held[ta]
+
     queue = [p for p in pairs if tuple(sorted((p.key_a, p.key_b))) not in judged]
-    queue.sort(key=lambda p: (not ({p.key_a, p.key_b} & hot), abs(p.score - THRESHOLD)))
+    queue.sort(key=lambda p: (not decides_gap(p), not ({p.key_a, p.key_b} & hot),
+                              abs(p.score - THRESHOLD)))  # fmt: skip
     return [{"a": p.key_a, "b": p.key_b, "name_a": names.get(p.key_a, ""),
              "name_b": names.get(p.key_b, ""), "score": round(p.score, 3),
              "decision": p.decision, "reason": p.reason or "",
-             "magnitsky": bool({p.key_a, p.key_b} & hot),
-             "features": "; ".join(f"{f['name']} {f['weight']:+.1f} ({f['detail']})"
-                                   for f in p.features)}
+             "magnitsky": bool({p.key_a, p.key_b} & hot), "decides_gap": decides_gap(p),
+             "features": explain(p.features)}
             for p in queue[:limit]]  # fmt: skip
+
+
+def _jurisdiction(entry_key: str) -> str:
+    """The jurisdiction of an entry's list (`gb-ofsi:1` -> `GB`)."""
+    source = entry_key.split(":", 1)[0]
+    found = sources().get(source)
+    return found.jurisdiction if found is not None else source
 
 
 def within_list_duplicates(store: Store) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ adds one feature of its own, `one_word` (see `_one_word`).
 
 from __future__ import annotations
 
-import ast
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -100,7 +99,7 @@ class Hit:
 
     def explanation(self) -> str:
         """The features on one line: `name +3.0 (1.00: ...); birth_date +2.5 (...)`."""
-        return "; ".join(f"{f.name} {f.weight:+.1f} ({f.detail})" for f in self.features)
+        return "; ".join(f.text() for f in self.features)
 
     def as_dict(self) -> dict[str, Any]:
         """The flat form used by the CLI and batch output."""
@@ -182,16 +181,6 @@ def _prescore(index: ScreenIndex, profile: Profile, found: np.ndarray) -> list[i
     return [int(found[i]) for i in np.argsort(-best, kind="stable")[:SCORED]]
 
 
-def _name_detail(feature: Feature) -> tuple[float, str]:
-    """The similarity and the listed name a resolver name feature reports."""
-    similarity, _, pair = feature.detail.partition(": ")
-    listed = pair.rsplit(" ~ ", 1)[-1]
-    try:
-        return float(similarity), str(ast.literal_eval(listed))
-    except (ValueError, SyntaxError):
-        return float(similarity), listed
-
-
 def _hit(index: ScreenIndex, entry: int, query: Profile) -> Hit:
     listed = index.profiles[entry]
     target = index.targets[int(index.entry_target[entry])]
@@ -203,7 +192,7 @@ def _hit(index: ScreenIndex, entry: int, query: Profile) -> Hit:
     features = [Feature("prior", SCREEN_PRIOR, "screening a name against the lists")
                 if f.name == "prior" else f for f in result.features]  # fmt: skip
     name = next((f for f in features if f.name == "name"), None)
-    similarity = float(name.detail.partition(":")[0]) if name else 0.0
+    similarity = (name.similarity or 0.0) if name else 0.0
     if name is not None and (short := _one_word(name)):
         features.append(short)
     score = 1 / (1 + math.exp(-sum(f.weight for f in features)))
@@ -217,12 +206,10 @@ def _words(name: str) -> list[str]:
 def _one_word(name: Feature) -> Feature | None:
     """Screening's one feature of its own: a listed name of one word (an alias such as
     `Hassan`) met by a query of several words says little, whatever the similarity."""
-    pair = name.detail.partition(": ")[2]
-    query, _, listed = pair.partition(" ~ ")
-    # The detail quotes both names (repr); the quotes fold away with the punctuation.
+    query, listed = name.left or "", name.right or ""
     listed_words, query_words = _words(listed), _words(query)
     if len(listed_words) == 1 and len(query_words) >= 2:
-        return Feature("one_word", ONE_WORD, f"listed name {listed} is one word, "
+        return Feature("one_word", ONE_WORD, f"listed name {listed!r} is one word, "
                                              f"the query has {len(query_words)}")  # fmt: skip
     return None
 
@@ -233,7 +220,7 @@ def _matched_name(index: ScreenIndex, hit: Hit) -> str:
     name = next((f for f in hit.features if f.name == "name"), None)
     if name is None:
         return listed.caption
-    written = _name_detail(name)[1]
+    written = name.right or listed.caption
     # A shared name is reported in its sorted, folded form: show it as the list writes it.
     return next((n for n, t in listed.forms if " ".join(sorted(t)) == written), written)
 

@@ -94,7 +94,9 @@ match_pairs = sa.Table(
     sa.Column("key_a", sa.String(255), nullable=False, index=True),
     sa.Column("key_b", sa.String(255), nullable=False, index=True),
     sa.Column("score", sa.Float, nullable=False),
-    sa.Column("decision", sa.String(16), nullable=False),  # merged | refused | below
+    sa.Column(
+        "decision", sa.String(16), nullable=False
+    ),  # merged | refused | possible | judged-same | judged-different
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("features", sa.JSON, nullable=False),
     sa.Column("run_id", sa.Integer, nullable=False),
@@ -108,6 +110,16 @@ profile_digests = sa.Table(
     sa.Column("entry_key", sa.String(255), primary_key=True),
     sa.Column("digest", sa.String(40), nullable=False),
     sa.Column("run_id", sa.Integer, nullable=False),
+)
+
+profile_marks = sa.Table(
+    # Name rarity as the last resolution run saw it in the whole store (blocking's marks),
+    # so that scoring two entries alone (`concord compare`) gives the run's own score.
+    "profile_marks",
+    metadata,
+    sa.Column("entry_key", sa.String(255), primary_key=True),
+    sa.Column("distinctive", sa.JSON, nullable=False),
+    sa.Column("common_words", sa.JSON, nullable=False),
 )
 
 resolution_runs = sa.Table(

@@ -155,7 +155,8 @@ def gap_page(store: Store, query: GapQuery, params: Params) -> dict[str, Any]:
             "missing_under": query.missing_under,
             "since": query.since.isoformat() if query.since else None,
             "total": len(rows), "delisted": sum(1 for r in rows if r["kind"] == "delisted"),
-            "rows": rows}  # fmt: skip
+            "possible": sum(1 for r in rows if r.get("possible_match")),
+            "exclude_possible": query.exclude_possible, "rows": rows}  # fmt: skip
 
 
 def _overview(store: Store, frame: Frame) -> dict[str, Any]:

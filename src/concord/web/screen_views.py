@@ -38,7 +38,7 @@ class ScreenRequest:
 
 def _hit(hit: Any) -> dict[str, Any]:
     return {**hit.as_dict(), "decision": hit.decision_note,
-            "features": [{"name": f.name, "weight": round(f.weight, 2), "detail": f.detail}
+            "features": [f.as_dict()
                          for f in hit.features],
             "designations": hit.target.designations}  # fmt: skip
 
