@@ -411,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     pairs = read_pairs(args.pairs)
     gold = gold_clusters(pairs)
     pulled = find_pulled(*read_targets(args.store), gold)
-    records = load(args.store)
+    records = load(args.store, delisted=True)
     label(pulled, records, pairs)
     members = read_members(args.members)
     if args.out:

@@ -149,28 +149,33 @@ def name_similarity(a: Record, b: Record) -> tuple[float, int]:
     return best[1], best[2]
 
 
-def load(path: str | Path, sources: tuple[str, ...] = SOURCES) -> dict[str, Record]:
-    """Every present entry of `sources` with its current statements."""
+def load(
+    path: str | Path, sources: tuple[str, ...] = SOURCES, delisted: bool = False
+) -> dict[str, Record]:
+    """Every present entry of `sources` with its current statements; with `delisted`, also
+    every delisted entry with the statements of the last snapshot that held it (the
+    resolver resolves both)."""
     conn = connect(path)
     marks = ",".join("?" for _ in sources)
     records: dict[str, Record] = {}
     query = (
         "SELECT entry_key, source, schema, entity_id, caption FROM entries "
-        f"WHERE present = 1 AND source IN ({marks})"
+        f"WHERE source IN ({marks})" + ("" if delisted else " AND present = 1")
     )
     for key, source, schema, entity_id, caption in conn.execute(query, sources):
         records[key] = Record(key, source, schema, entity_id, caption)
     query = (
         "SELECT s.entry_key, s.entity_id, s.schema, s.prop, s.value FROM statements s "
         "JOIN entries e ON e.entry_key = s.entry_key "
-        f"WHERE e.present = 1 AND s.last_snapshot IS NULL AND e.source IN ({marks}) "
+        f"WHERE e.source IN ({marks}) AND ((e.present = 1 AND s.last_snapshot IS NULL) "
+        "OR (e.present = 0 AND s.last_seen = e.last_seen)) "
         "ORDER BY s.id"
     )
     id_types: dict[str, str] = {}
     id_values: list[tuple[Record, str, str, str]] = []
     for key, entity_id, schema, prop, value in conn.execute(query, sources):
         rec = records.get(key)
-        if rec is None:
+        if rec is None:  # a delisted entry, when not asked for
             continue
         if entity_id == rec.entity_id:
             _main_prop(rec, prop, value)

@@ -16,7 +16,7 @@ from concord.ingest import ingest_files
 from concord.resolve import judgements
 from concord.resolve.run import resolve
 from concord.store import Store
-from concord.store.tables import match_pairs, target_members
+from concord.store.tables import entries, match_pairs, target_members
 from tests.conftest import MIRROR
 
 FIRST = [("ca-sema", "2022-05-11", "sema-lmes.xml"), ("un-sc", "2025-04-19", "consolidated.xml"),
@@ -53,7 +53,13 @@ def test_new_snapshots_score_only_changed_entries_and_match_a_full_run(store: St
     incremental = resolve(store)
     assert not incremental.full
     assert 0 < incremental.changed < incremental.profiles
-    assert incremental.removed > 0  # delisted between the Canadian or UN snapshots
+    # Entries delisted between the Canadian or UN snapshots keep their profile (from their
+    # last statements), changed only in being delisted: rescored, not removed.
+    assert incremental.removed == 0
+    with store.read() as conn:
+        delisted = set(conn.execute(sa.select(entries.c.entry_key).where(
+            entries.c.present.is_(False))).scalars())  # fmt: skip
+    assert delisted and delisted <= {key for key, _ in _state(store)[0]}
     after_incremental = _state(store)
     full = resolve(store, full=True)
     assert full.full and incremental.scored < full.scored

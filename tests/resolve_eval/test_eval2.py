@@ -65,6 +65,6 @@ def test_resolver_on_the_dev_split(resolved_store: Store) -> None:
     found = outcomes(resolved_store, rows)
     persons = [i for i, r in enumerate(rows) if r["schema"] == "Person"]
     m = measures([rows[i] for i in persons], [found[i] for i in persons])
-    assert m["precision"] >= 0.995 and m["recall"] >= 0.98
+    assert m["precision"] >= 0.995 and m["recall"] >= 0.97
     # Every true link the resolver does not merge is shown as a possible match.
     assert m["recall_with_possible"] >= 0.99

@@ -91,11 +91,16 @@ def mark_distinctive(
     Two entries of one list with the same distinctive full name are the same target (a
     person Canada lists under two schedules); a common full name never says so alone.
     """
-    # Commonness is counted on the words as written (folded), not on phonetic keys, which
-    # join unrelated short words (Gaus, Kiss, Koss).
+    # Rarity is counted among current entries only (a delisted entry is mostly a person
+    # still listed elsewhere, counted there). Commonness is counted on the words as written
+    # (folded), not on phonetic keys, which join unrelated short words (Gaus, Kiss, Koss).
     words_held: Counter[str] = Counter()
-    for profile in profiles:
-        words_held.update({f"{kind(profile)}:{t}" for _, tokens in profile.forms for t in tokens})
+    keys_held: Counter[str] = Counter()
+    for index, profile in enumerate(profiles):
+        if profile.present:
+            words_held.update({f"{kind(profile)}:{t}" for _, tokens in profile.forms
+                               for t in tokens})  # fmt: skip
+            keys_held.update(f"{kind(profile)}:{k}" for k in keys[index])
     for profile in profiles:
         rare = set()
         profile.common_words = frozenset(
@@ -105,8 +110,7 @@ def mark_distinctive(
         for _, tokens in profile.forms:
             words = [t for t in tokens if len(t) > 1 and t not in STOPWORDS]
             if len(words) >= 3 and any(
-                len(blocks.get(f"{kind(profile)}:{phonetic(t)}", ())) <= DISTINCTIVE_BLOCK
-                for t in words
+                keys_held[f"{kind(profile)}:{phonetic(t)}"] <= DISTINCTIVE_BLOCK for t in words
             ):
                 rare.add(" ".join(sorted(tokens)))
         profile.distinctive = frozenset(rare)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from concord.resolve.profiles import Profile
-from concord.resolve.score import Score, compare
+from concord.resolve.score import WEIGHTS, Score, compare
 
 THRESHOLD = 0.7  # a pair at or above this merges, unless a guard refuses it
 FLOOR = 0.3  # no cluster joins across a pair below this (no chains of weak links)
@@ -28,6 +28,14 @@ _SHARED: list[Profile] = []  # the profiles a forked scoring worker reads
 def possible(score: Score) -> bool:
     """Whether a scored pair is worth a person's look (and is kept with its features)."""
     return score.score >= POSSIBLE or score.unconflicted >= THRESHOLD
+
+
+def _speaks_to_dates(score: Score) -> bool:
+    """Whether a pair's evidence outweighs a birth date elsewhere in its cluster: a shared
+    number or reference, or the same full date of birth (not a rare name alone)."""
+    return any(f.name in ("identifier", "reference")
+               or (f.name == "birth_date" and f.weight >= WEIGHTS["dob_day"])
+               for f in score.features)  # fmt: skip
 
 
 def _score_chunk(chunk: list[tuple[int, int]]) -> list[tuple[tuple[int, int], Score]]:
@@ -95,11 +103,13 @@ class Clustering:
                 if forced:
                     continue
                 s = self.score(i, j)
-                # A pair joined on strong evidence (a shared number, the same name and full
-                # birth date) is not refused over a birth date a third record gives
-                # otherwise: the cluster already holds a record that agrees with it.
-                waived = strong and s.conflict and s.unconflicted >= FLOOR
-                if (s.conflict and not waived) or (s.score < FLOOR and not waived):
+                # A pair joined on evidence that speaks to the dates (a shared number, the
+                # same full birth date) is not refused over a third record that scores low
+                # against it or gives another birth date: the cluster already holds a record
+                # that agrees with it. A rare name alone is not enough (it chained two
+                # Tabatabaeis).
+                waived = strong and (not s.conflict or s.unconflicted >= FLOOR)
+                if (s.conflict or s.score < FLOOR) and not waived:
                     return f"{self.profiles[i].entry_key} ~ {self.profiles[j].entry_key}: " \
                            f"{s.score:.2f}{' conflict' if s.conflict else ''}"  # fmt: skip
                 same_list = self.profiles[i].source == self.profiles[j].source
@@ -117,7 +127,8 @@ class Clustering:
         ra, rb = self.find(i), self.find(j)
         if ra == rb:
             return True
-        reason = self._blocker(ra, rb, forced, strong=not forced and self.score(i, j).strong)
+        strong = not forced and _speaks_to_dates(self.score(i, j))
+        reason = self._blocker(ra, rb, forced, strong=strong)
         if reason is not None:
             self.refused.append((i, j, reason))
             return False

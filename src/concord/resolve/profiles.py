@@ -36,6 +36,7 @@ class Profile:
     entity_id: str
     schema: str
     caption: str
+    present: bool = True  # False: delisted; the profile holds its last listed statements
     names: list[str] = field(default_factory=list)
     weak_names: list[str] = field(default_factory=list)
     birth_dates: set[str] = field(default_factory=set)
@@ -118,34 +119,53 @@ def _apply(profile: Profile, prop: str, value: str, schema: str) -> None:
 
 
 def load_profiles(
-    store: Store, sources: set[str] | None = None, keys: set[str] | None = None
-) -> list[Profile]:
-    """A profile of every current entry whose main entity is a person, body or craft."""
+    store: Store, sources: set[str] | None = None, keys: set[str] | None = None,
+    delisted: bool = True,
+) -> list[Profile]:  # fmt: skip
+    """A profile of every entry whose main entity is a person, body or craft: a current
+    entry from its current statements, a delisted one (unless `delisted` is False) from the
+    statements of the last snapshot that held it, so that "delisted by one list, still
+    listed by another" is a fact about one target."""
     # Ordered, so that ties between equal scores break the same way in every run.
     query = (
         sa.select(entries)
-        .where(entries.c.present.is_(True), entries.c.schema.in_(TARGET_SCHEMATA))
+        .where(entries.c.schema.in_(TARGET_SCHEMATA))
         .order_by(entries.c.entry_key)
     )
-    stmt_query = sa.select(
-        statements.c.entry_key, statements.c.schema, statements.c.prop, statements.c.value
-    ).where(statements.c.last_snapshot.is_(None))
+    if not delisted:
+        query = query.where(entries.c.present.is_(True))
+    columns = (statements.c.entry_key, statements.c.schema, statements.c.prop,
+               statements.c.value)  # fmt: skip
+    stmt_query = sa.select(*columns).where(statements.c.last_snapshot.is_(None))
+    last_query = (
+        sa.select(*columns)
+        .join(entries, entries.c.entry_key == statements.c.entry_key)
+        .where(entries.c.present.is_(False), statements.c.last_seen == entries.c.last_seen)
+    )
     if sources:
         query = query.where(entries.c.source.in_(sources))
         stmt_query = stmt_query.where(statements.c.source.in_(sources))
+        last_query = last_query.where(statements.c.source.in_(sources))
     if keys:
         query = query.where(entries.c.entry_key.in_(keys))
         stmt_query = stmt_query.where(statements.c.entry_key.in_(keys))
+        last_query = last_query.where(statements.c.entry_key.in_(keys))
     profiles: dict[str, Profile] = {}
     with store.read() as conn:
         for row in conn.execute(query):
             profiles[row.entry_key] = Profile(
-                row.entry_key, row.source, row.entity_id, row.schema, row.caption
-            )
+                row.entry_key, row.source, row.entity_id, row.schema, row.caption,
+                present=bool(row.present),
+            )  # fmt: skip
         for key, schema, prop, value in conn.execute(stmt_query):
             profile = profiles.get(key)
             if profile is not None:
                 _apply(profile, prop, value, schema)
+        if delisted:
+            for key, schema, prop, value in conn.execute(last_query):
+                profile = profiles.get(key)
+                if profile is not None and not profile.present:
+                    _apply(profile, prop, value, schema)
     return [finish(p) for p in profiles.values()]
 
 

@@ -74,7 +74,7 @@ def _pair_rows(result: Clustering, run_id: int) -> list[dict[str, Any]]:
 def profile_digest(profile: Profile) -> str:
     """A digest of everything the resolver reads of an entry (blocking's marks included),
     so an unchanged digest means every score of the entry is unchanged too."""
-    parts = [RESOLVER_VERSION, profile.source, profile.schema, profile.caption,
+    parts = [RESOLVER_VERSION, profile.source, profile.schema, profile.caption, profile.present,
              *(sorted(v) for v in (profile.names, profile.weak_names, profile.birth_dates,
                                    profile.countries, profile.genders, profile.identifiers,
                                    profile.refs, profile.distinctive, profile.families,
@@ -158,14 +158,21 @@ def _save(
             {"entry_key": p.entry_key, "distinctive": sorted(p.distinctive),
              "common_words": sorted(p.common_words)}
             for c in clusters for p in c if p.distinctive or p.common_words])  # fmt: skip
-        members = [{"entry_key": p.entry_key, "target_id": target_id(q.entry_key for q in c),
-                    "source": p.source, "run_id": run_id} for c in clusters for p in c]  # fmt: skip
+        members = [{"entry_key": p.entry_key, "target_id": _cluster_id(c), "source": p.source,
+                    "run_id": run_id} for c in clusters for p in c]  # fmt: skip
         conn.execute(target_members.insert(), members)
         conn.execute(profile_digests.insert(), [{"entry_key": k, "digest": d, "run_id": run_id}
                                                 for k, d in digests.items()])  # fmt: skip
         rows = _pair_rows(result, run_id)
         if rows:
             conn.execute(match_pairs.insert(), rows)
+
+
+def _cluster_id(cluster: list[Profile]) -> str:
+    """A target's id: from its smallest current entry key (a delisted entry joining or
+    leaving never changes the id of a listed target), else its smallest key."""
+    current = [p.entry_key for p in cluster if p.present]
+    return target_id(current or [p.entry_key for p in cluster])
 
 
 def target(store: Store, ref: str) -> dict[str, Any]:

@@ -142,7 +142,9 @@ def _name_feature(a: Profile, b: Profile) -> tuple[Feature, float]:
               else WEIGHTS["name_close"] if best >= 0.87 else 0.0 if best >= 0.8
               else WEIGHTS["name_other"])  # fmt: skip
     detail = f"{best:.2f}: {pair[0]!r} ~ {pair[1]!r}"
-    if note := name_note(pair[0], pair[1]):
+    # How near names differ, in words (an initial, a missing patronymic, a spelling); not
+    # worked out for names that are equal or plainly different.
+    if 0.8 <= best < 1.0 and (note := name_note(pair[0], pair[1])):
         detail += f" ({note})"
     if weight > WEIGHTS["name_alias_only"] and kind(a) == "other" and not _primary_agrees(a, b):
         # Bodies share aliases with their parents and units (the IRGC's Persian name is

@@ -166,7 +166,8 @@ def build_index(store: Store) -> ScreenIndex:
     """Build the index of every current entry that belongs to a resolved target."""
     state = store_state(store)
     members, prints = _members(store)
-    profiles = [p for p in load_profiles(store) if p.entry_key in members and p.forms]
+    profiles = [p for p in load_profiles(store, delisted=False)
+                if p.entry_key in members and p.forms]  # fmt: skip
     regimes = _regimes_by_entry(store)
     groups: dict[str, list[Profile]] = defaultdict(list)
     for profile in profiles:
