@@ -61,6 +61,7 @@ def main() -> int:
         f"resolved {report.profiles} entries, {report.pairs} candidate pairs, "
         f"{report.targets} targets ({report.multi} with 2+ entries) in {seconds:.1f} s"
     )
+    print("  steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.phases.items()))
     if not PAIRS.exists():
         print(f"no evaluation set at {PAIRS}")
         return 1

@@ -91,3 +91,34 @@ def test_a_distinctive_full_name_joins_two_schedules_of_one_list() -> None:
     assert any(f.name == "rare_name" for f in score.features)
     result = cluster([a, b], [(0, 1)])
     assert sorted(len(g) for g in result.clusters()) == [2]
+
+
+def body(key: str, *names: str) -> Profile:
+    """Hand-made profile of an organisation."""
+    return finish(Profile(key, key.split(":")[0], key, "Organization", names[0], names=list(names)))
+
+
+def test_bodies_whose_names_differ_by_a_number_are_other_bodies() -> None:
+    # Hand-made, after the US and UK entries of the Burmese army's light infantry divisions.
+    score = compare(body("us-ofac:1", "99TH LIGHT INFANTRY DIVISION OF THE BURMESE ARMY"),
+                    body("gb-ofsi:1", "33 LIGHT INFANTRY DIVISION"))  # fmt: skip
+    name = next(f for f in score.features if f.name == "name")
+    assert name.weight < 0 and "numbers differ" in name.detail and score.score < 0.1
+
+
+def test_how_names_differ_is_said_in_words() -> None:
+    # Hand-made pairs of the kinds the lists write (issue: cross-list links).
+    cases = {
+        ("STEPANOVA, Olga G.", "Olga Germanovna STEPANOVA"): "initial 'g' for 'germanovna'",
+        ("Aiub KATAEV", "KATAEV, Ayub Vakhaevich"): "spelling 'aiub' / 'ayub'",
+        ("Viktar LUKASHENKA", "Viktor LUKASHENKO"): "spelling 'lukashenka' / 'lukashenko'",
+    }
+    for (a, b), words in cases.items():
+        score = compare(person("us-ofac:1", a), person("gb-ofsi:1", b))
+        name = next(f for f in score.features if f.name == "name")
+        assert words in name.detail and name.weight >= 2.0, (a, b, name)
+    swapped = compare(person("us-ofac:1", "Ilan SHOR", dob="1987-06-03"),
+                      person("gb-ofsi:1", "SHOR, Ilan Mironovich", dob="1987-03-06"))  # fmt: skip
+    # Not a conflict: with a name alone it is a possible match (the real pair, with its
+    # countries, merges: test_cross_list).
+    assert not swapped.conflict and swapped.score >= 0.5

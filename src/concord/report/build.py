@@ -11,7 +11,7 @@ from typing import Any
 from concord.analysis.alignment import alignment
 from concord.analysis.coverage import coverage
 from concord.analysis.frame import Filter, Frame, load_frame, present_jurisdictions
-from concord.analysis.gaps import GapQuery, delisting_gaps, gaps
+from concord.analysis.gaps import GapQuery, delisting_gaps, flat_rows, gaps
 from concord.analysis.lags import lags
 from concord.analysis.network import network_gaps
 from concord.analysis.summary import headline
@@ -41,7 +41,7 @@ class Report:
         """Every table by sheet name, for the workbook."""
         out = {"Summary": self.figures["jurisdictions"],
                "Largest gaps": self.figures["largest_gaps"], "Coverage": self.coverage}  # fmt: skip
-        out |= {f"Gaps {pair}": rows for pair, rows in self.gaps.items()}
+        out |= {f"Gaps {pair}": flat_rows(rows) for pair, rows in self.gaps.items()}
         out |= {f"Network {pair}": rows for pair, rows in self.network.items()}
         out |= {"Delistings": self.delistings, "Lags": self.lag_summary,
                 "Lag cases": self.lag_cases, "Alignment": self.alignment,

@@ -50,9 +50,9 @@ snapshots bound it; <code>..b</code> on or before the first snapshot). Designati
 <h2 id="gaps">Gaps per jurisdiction pair</h2>
 {% for pair, rows in report.gaps.items() %}
 <details id="gaps-{{ pair }}"><summary>{{ pair.replace('-', ' designates, not ') }}: {{ rows|length }}</summary>
-<table><tr><th>target</th><th>country</th><th>regime</th><th>listed</th><th>kind</th><th>other designations</th><th>entry</th><th>reason</th></tr>
+<table><tr><th>target</th><th>country</th><th>regime</th><th>listed</th><th>kind</th><th>other designations</th><th>entry</th><th>possible match (scored, not merged: check before citing)</th><th>reason</th></tr>
 {% for r in rows %}<tr><td>{{ r.name }}</td><td>{{ r.country }}</td><td>{{ r.regime }}</td><td>{{ r.listed }}</td>
-<td>{{ r.kind }} {{ r.delisted }}</td><td>{{ r.other_designations }}</td><td>{{ r.entry_key }}</td><td>{{ r.reason|truncate(300) }}</td></tr>
+<td>{{ r.kind }} {{ r.delisted }}</td><td>{{ r.other_designations }}</td><td>{{ r.entry_key }}</td><td>{% if r.possible_match %}{{ r.possible_match.entry_key }} {{ r.possible_match.name }} ({{ r.possible_match.score }}: {{ r.possible_match.why|truncate(200) }}){% endif %}</td><td>{{ r.reason|truncate(300) }}</td></tr>
 {% endfor %}</table></details>
 {% endfor %}
 

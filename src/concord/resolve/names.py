@@ -65,7 +65,12 @@ def phonetic(token: str) -> str:
 
 
 def _content(tokens: tuple[str, ...]) -> list[str]:
-    return [t for t in tokens if t not in STOPWORDS and not t.isdigit()] or list(tokens)
+    return list(_content_words(tokens))
+
+
+@lru_cache(maxsize=200_000)
+def _content_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if t not in STOPWORDS and not t.isdigit()) or tokens
 
 
 def name_similarity(a: tuple[str, ...], b: tuple[str, ...], extra_cost: float = 0.08) -> float:
@@ -138,6 +143,7 @@ def _skeleton(word: str) -> str:
     return "".join(c for c in word[1:].replace("x", "ks") if c not in "aeiouyhw")
 
 
+@lru_cache(maxsize=1_000_000)
 def _word_similarity(x: str, y: str) -> float:
     """Two words: an initial against the word it begins, else Jaro-Winkler."""
     if (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y)):

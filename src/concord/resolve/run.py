@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +48,7 @@ class ResolutionReport:
     changed: int = 0  # entries new or changed since the last run (all when full)
     removed: int = 0  # entries gone since the last run
     full: bool = True
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
 def _features(score: Score) -> list[dict[str, Any]]:
@@ -117,8 +118,11 @@ def resolve(store: Store, full: bool = False) -> ResolutionReport:
     is the one a `full` run would give, in a fraction of the time.
     """
     started = time.perf_counter()
+    phases: dict[str, float] = {}
     profiles = load_profiles(store)
+    phases["load"] = time.perf_counter() - started
     pairs = list(candidate_pairs(profiles))
+    phases["blocking"] = time.perf_counter() - started - sum(phases.values())
     digests = {p.entry_key: profile_digest(p) for p in profiles}
     current = judgements.current(store)
     verdicts = {pair: j.verdict for pair, j in current.items()}
@@ -131,13 +135,17 @@ def resolve(store: Store, full: bool = False) -> ResolutionReport:
         pairs = _pairs_to_score(profiles, pairs, dirty, kept)
     result = cluster(profiles, pairs, verdicts)
     clusters = result.clusters()
+    phases["score_and_cluster"] = time.perf_counter() - started - sum(phases.values())
     seconds = time.perf_counter() - started
     report = ResolutionReport(len(profiles), len(pairs), len(clusters),
                               sum(1 for c in clusters if len(c) > 1), seconds, scored=len(pairs),
                               changed=len(changed), removed=len(previous.keys() - digests.keys()),
-                              full=not incremental)  # fmt: skip
+                              full=not incremental, phases=phases)  # fmt: skip
+    saving = time.perf_counter()
     _save(store, report, result, clusters, digests)
     store.optimize()
+    phases["save"] = time.perf_counter() - saving
+    report.seconds = time.perf_counter() - started
     return report
 
 

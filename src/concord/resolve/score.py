@@ -8,6 +8,7 @@ and gender. Thresholds live in `concord.resolve.cluster`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -66,6 +67,7 @@ WEIGHTS = {
     "common_name": -1.0,
 }
 PRIOR = {"person": WEIGHTS["prior_person"], "other": WEIGHTS["prior_other"]}
+_NUMBER = re.compile(r"\d+")
 LISTED_TOGETHER_DAYS = 7
 
 
@@ -146,7 +148,13 @@ def _name_feature(a: Profile, b: Profile) -> tuple[Feature, float]:
     # worked out for names that are equal or plainly different.
     if 0.8 <= best < 1.0 and (note := name_note(pair[0], pair[1])):
         detail += f" ({note})"
-    if weight > WEIGHTS["name_alias_only"] and kind(a) == "other" and not _primary_agrees(a, b):
+    numbers = (set(_NUMBER.findall(pair[0])), set(_NUMBER.findall(pair[1])))
+    if kind(a) == "other" and all(numbers) and not numbers[0] & numbers[1]:
+        # The 33rd and the 99th Light Infantry Division, Unit 6000 and Unit 400: bodies
+        # whose names differ by their number are other bodies.
+        weight = WEIGHTS["name_other"]
+        detail += f"; numbers differ: {sorted(numbers[0])} / {sorted(numbers[1])}"
+    elif weight > WEIGHTS["name_alias_only"] and kind(a) == "other" and not _primary_agrees(a, b):
         # Bodies share aliases with their parents and units (the IRGC's Persian name is
         # also given for its Qods Force): an alias match alone says little.
         weight = WEIGHTS["name_alias_only"]
