@@ -124,3 +124,17 @@ def test_gap_json_rows_carry_possible_match(resolved_store: Store) -> None:
     flagged = [r for r in rows if r["possible_match"]]
     assert flagged and all({"entry_key", "score", "why"} <= set(r["possible_match"])
                            for r in flagged)  # fmt: skip
+
+
+def test_targets_are_found_by_name_in_any_order_script_or_case(resolved_store: Store) -> None:
+    from concord.resolve.run import target
+    from concord.web.views import search_targets
+
+    chen = _target(resolved_store, "us-ofac:29220")  # CHEN, Quanguo
+    for typed in ("Chen Quanguo", "quanguo chen", "陈全国"):
+        assert target(resolved_store, typed)["target_id"] == chen, typed
+    assert target(resolved_store, "zhu hailun")["target_id"] == _target(
+        resolved_store, "us-ofac:29219"
+    )
+    found = search_targets(resolved_store, "陈全国")["targets"]
+    assert chen in {t["target_id"] for t in found}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from rapidfuzz import fuzz
+
 from concord.resolve.names import STOPWORDS, name_tokens, phonetic
 from concord.resolve.profiles import Profile
 
@@ -55,9 +57,35 @@ def candidate_pairs(profiles: list[Profile]) -> Iterator[tuple[int, int]]:
             if (i, j) in seen:
                 continue
             shared = len(keys[i] & keys[j])
-            if shared >= 2 or (shared == 1 and min(len(keys[i]), len(keys[j])) == 1):
+            named = shared >= 2 or (shared == 1 and min(len(keys[i]), len(keys[j])) == 1)
+            if named and (
+                profiles[i].source != profiles[j].source or _may_be_one(profiles[i], profiles[j])
+            ):
                 seen.add((i, j))
     yield from sorted(seen)
+
+
+SAME_LIST_NAME_RATIO = 85  # rapidfuzz ratio of two folded names of one list worth a look
+
+
+def _may_be_one(a: Profile, b: Profile) -> bool:
+    """Whether two entries of one list, joined by name keys only, are worth scoring.
+
+    Two entries of one list merge only on strong evidence (a shared number or reference,
+    the same name and birth date, a distinctive full name: `score.compare`); name keys
+    alone draw about 230,000 such pairs of the whole store, of which a few hundred can be
+    one target. Kept: a shared birth date or name form, a distinctive name, or primary
+    names nearly alike (a person to review may judge them); the rest could never merge.
+    """
+    if a.birth_dates & b.birth_dates or a.sorted_forms & b.sorted_forms:
+        return True
+    if a.distinctive & b.distinctive:
+        return True
+    if not a.forms or not b.forms:
+        return False
+    # The primary names (each list's own first spelling), word order aside.
+    x, y = (" ".join(sorted(p.forms[0][1])) for p in (a, b))
+    return bool(fuzz.ratio(x, y, score_cutoff=SAME_LIST_NAME_RATIO))
 
 
 def _pairs(members: list[int]) -> Iterator[tuple[int, int]]:

@@ -16,6 +16,7 @@ from concord.model.regimes import registry
 from concord.resolve import judgements
 from concord.resolve.blocking import candidate_pairs
 from concord.resolve.cluster import THRESHOLD, Clustering, cluster, possible, target_id
+from concord.resolve.names import name_tokens
 from concord.resolve.profiles import Profile, load_profiles
 from concord.resolve.score import Score, explain
 from concord.sources.registry import sources
@@ -32,7 +33,7 @@ from concord.store.tables import (
 
 # Part of every profile digest: bump it when profiles, blocking or scoring change, so the
 # next run rescores everything instead of trusting scores the old code made.
-RESOLVER_VERSION = "2026-12-07.1"
+RESOLVER_VERSION = "2026-12-07.2"
 
 
 @dataclass
@@ -216,10 +217,16 @@ def _target_of(conn: sa.Connection, ref: str) -> str:
         found = conn.execute(sa.select(target_members.c.target_id).where(
             target_members.c.entry_key == ref)).first()  # fmt: skip
     else:
-        found = conn.execute(
-            sa.select(target_members.c.target_id)
+        rows = list(conn.execute(
+            sa.select(target_members.c.target_id, entries.c.caption, entries.c.schema)
             .join(entries, entries.c.entry_key == target_members.c.entry_key)
-            .where(entries.c.caption.icontains(ref, autoescape=True)).limit(1)).first()  # fmt: skip
+            .where(name_matches(ref)).order_by(entries.c.entry_key).limit(200)))  # fmt: skip
+        # The best-named: most words typed found as whole words (Kadyrov -> KADYROV, not
+        # KADYROVA), a person before a body, then the shortest name.
+        wanted = set(name_tokens(ref))
+        rows.sort(key=lambda r: (-len(wanted & set(name_tokens(r.caption))),
+                                 r.schema != "Person", len(r.caption)))  # fmt: skip
+        found = rows[0] if rows else None
     if found is None:
         raise NotFound(f"no target {ref!r} (run `concord resolve` first?)")
     return str(found[0])
@@ -243,6 +250,18 @@ def scored_profiles(store: Store, keys: set[str]) -> list[Profile]:
             profile.distinctive = frozenset(mark.distinctive)
             profile.common_words = frozenset(mark.common_words)
     return found
+
+
+def name_matches(text: str) -> sa.ColumnElement[bool]:
+    """Entries whose primary name holds `text`, or every word of it in any order, script
+    or case: `Chen Quanguo`, `zhu hailun` and `陈全国` (read as `chen quan guo`) find
+    `CHEN, Quanguo` and `ZHU, Hailun`."""
+    words = [w for w in name_tokens(text) if len(w) > 1] or list(name_tokens(text))
+    whole = entries.c.caption.icontains(text, autoescape=True)
+    if not words:
+        return whole
+    return sa.or_(whole, sa.and_(*(entries.c.caption.icontains(w, autoescape=True)
+                                   for w in words)))  # fmt: skip
 
 
 def adhoc_profile(name: str, schema: str = "Person", dob: str | None = None) -> Profile:

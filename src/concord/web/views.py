@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from concord.errors import BadInput, NotFound
 from concord.model.regimes import registry
 from concord.resolve import judgements
-from concord.resolve.run import target
+from concord.resolve.run import name_matches, target
 from concord.sources.registry import sources
 from concord.store import Store, queries
 from concord.store.tables import entries, resolution_runs, statements, target_members
@@ -157,7 +157,8 @@ def regime_page(store: Store, key: str) -> dict[str, Any]:
 
 
 def search_targets(store: Store, q: str) -> dict[str, Any]:
-    """Targets whose entries' names contain `q` (or whose id or entry key is `q`)."""
+    """Targets whose entries' names contain `q` or all its words in any order, script or
+    case (or whose id or entry key is `q`)."""
     text = q.strip()
     if len(text) < 2 or any(ord(c) < 32 for c in text):
         raise BadInput("type at least two characters of a name, an entry key or a target id")
@@ -165,7 +166,7 @@ def search_targets(store: Store, q: str) -> dict[str, Any]:
         sa.select(target_members.c.target_id, entries.c.entry_key, entries.c.source,
                   entries.c.schema, entries.c.caption)
         .join(entries, entries.c.entry_key == target_members.c.entry_key)
-        .where(sa.or_(entries.c.caption.icontains(text, autoescape=True),
+        .where(sa.or_(name_matches(text),
                       entries.c.entry_key == text,
                       target_members.c.target_id == text))
         .order_by(entries.c.caption)
