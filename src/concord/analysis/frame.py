@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
@@ -150,9 +150,7 @@ class PossibleMatch:
 
     def as_dict(self) -> dict[str, Any]:
         """The match as a gap row carries it."""
-        return {"entry_key": self.entry_key, "jurisdiction": self.jurisdiction,
-                "name": self.name, "target_id": self.target_id,
-                "score": round(self.score, 3), "why": self.why}  # fmt: skip
+        return {**asdict(self), "score": round(self.score, 3)}
 
 
 @dataclass

@@ -384,13 +384,12 @@ def compare(
         raise BadInput("give two entry keys or names, or --input pairs.csv")
     left, right = _profile(ctx, a, schema, dob1), _profile(ctx, b, schema, dob2)
     score = compare_profiles(left, right)
-    rows = [{"feature": f.name, "weight": f.weight, "detail": f.detail} for f in score.features]
     if fmt == "json":
-        rows = [{"feature": f.name, **f.as_dict()} for f in score.features]
-    if fmt == "json":
+        features = [{"feature": f.name, **f.as_dict()} for f in score.features]
         emit_json({"a": a, "b": b, "score": score.score, "strong": score.strong,
-                   "conflict": score.conflict, "features": rows})  # fmt: skip
+                   "conflict": score.conflict, "features": features})  # fmt: skip
         return
+    rows = [{"feature": f.name, "weight": f.weight, "detail": f.detail} for f in score.features]
     click.echo(
         f"score {score.score:.3f}  ({'merge' if score.score >= THRESHOLD else 'no merge'}"
         f"{', conflict' if score.conflict else ''}{', strong' if score.strong else ''})"

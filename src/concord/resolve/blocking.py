@@ -44,7 +44,7 @@ def candidate_pairs(profiles: list[Profile]) -> Iterator[tuple[int, int]]:
     for members in strong.values():
         if len(members) <= MAX_BLOCK:
             seen.update(_pairs(members))
-    mark_distinctive(profiles, keys, blocks)
+    mark_distinctive(profiles, keys)
     # The same full date of birth and any one name key: catches surnames spelled apart by
     # transliteration (Chernyshev / Chernyshyov) whose other words are common.
     for members in _birth_blocks(profiles).values():
@@ -109,9 +109,7 @@ def _birth_blocks(profiles: list[Profile]) -> dict[str, list[int]]:
     return blocks
 
 
-def mark_distinctive(
-    profiles: list[Profile], keys: list[set[str]], blocks: dict[str, list[int]]
-) -> None:
+def mark_distinctive(profiles: list[Profile], keys: list[set[str]]) -> None:
     """Mark the names of each profile that are distinctive (3+ words, one of them rare)
     and the words of its names that are common: name rarity, handed to the scorer on the
     profile so that every caller of `score.compare` sees the same thing.

@@ -94,7 +94,7 @@ class Clustering:
             self.scores[key] = compare(self.profiles[key[0]], self.profiles[key[1]])
         return self.scores[key]
 
-    def _blocker(self, ra: int, rb: int, forced: bool = False, strong: bool = False) -> str | None:
+    def _blocker(self, ra: int, rb: int, forced: bool = False, dated: bool = False) -> str | None:
         for i in self.members[ra]:
             for j in self.members[rb]:
                 if (min(i, j), max(i, j)) in self.cannot:
@@ -108,7 +108,7 @@ class Clustering:
                 # against it or gives another birth date: the cluster already holds a record
                 # that agrees with it. A rare name alone is not enough (it chained two
                 # Tabatabaeis).
-                waived = strong and (not s.conflict or s.unconflicted >= FLOOR)
+                waived = dated and (not s.conflict or s.unconflicted >= FLOOR)
                 if (s.conflict or s.score < FLOOR) and not waived:
                     return f"{self.profiles[i].entry_key} ~ {self.profiles[j].entry_key}: " \
                            f"{s.score:.2f}{' conflict' if s.conflict else ''}"  # fmt: skip
@@ -127,8 +127,8 @@ class Clustering:
         ra, rb = self.find(i), self.find(j)
         if ra == rb:
             return True
-        strong = not forced and _speaks_to_dates(self.score(i, j))
-        reason = self._blocker(ra, rb, forced, strong=strong)
+        dated = not forced and _speaks_to_dates(self.score(i, j))
+        reason = self._blocker(ra, rb, forced, dated=dated)
         if reason is not None:
             self.refused.append((i, j, reason))
             return False

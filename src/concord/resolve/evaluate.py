@@ -22,13 +22,18 @@ PAIR_COLUMNS = ["key_a", "key_b", "schema", "label", "evidence", "note"]
 MEMBER_COLUMNS = ["anchor", "key", "label", "evidence", "note"]
 
 
-def read_pairs(path: Path) -> list[dict[str, str]]:
-    """The rows of a pairs CSV (key_a, key_b, schema, label, evidence, note)."""
+def _read_rows(path: Path, columns: list[str]) -> list[dict[str, str]]:
+    """The rows of an evaluation CSV whose header must be exactly `columns`."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        if reader.fieldnames != PAIR_COLUMNS:
-            raise BadInput(f"{path}: columns {reader.fieldnames}, expected {PAIR_COLUMNS}")
+        if reader.fieldnames != columns:
+            raise BadInput(f"{path}: columns {reader.fieldnames}, expected {columns}")
         return list(reader)
+
+
+def read_pairs(path: Path) -> list[dict[str, str]]:
+    """The rows of a pairs CSV (key_a, key_b, schema, label, evidence, note)."""
+    return _read_rows(path, PAIR_COLUMNS)
 
 
 def read_members(path: Path) -> dict[str, tuple[str, str]]:
@@ -36,11 +41,7 @@ def read_members(path: Path) -> dict[str, tuple[str, str]]:
     checked key it was found with, `same` or `different`). Absent file: no labels."""
     if not path.exists():
         return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != MEMBER_COLUMNS:
-            raise BadInput(f"{path}: columns {reader.fieldnames}, expected {MEMBER_COLUMNS}")
-        return {row["key"]: (row["anchor"], row["label"]) for row in reader}
+    return {row["key"]: (row["anchor"], row["label"]) for row in _read_rows(path, MEMBER_COLUMNS)}
 
 
 def gold_clusters(rows: list[dict[str, str]]) -> dict[str, frozenset[str]]:
@@ -115,11 +116,7 @@ STRATA_COLUMNS = ["key_a", "key_b", "schema", "stratum", "split", "label", "reas
 
 def read_strata_pairs(path: Path) -> list[dict[str, str]]:
     """The rows of a name-drawn, reviewed set (bench/resolve_eval2/pairs.csv)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames != STRATA_COLUMNS:
-            raise BadInput(f"{path}: columns {reader.fieldnames}, expected {STRATA_COLUMNS}")
-        return list(reader)
+    return _read_rows(path, STRATA_COLUMNS)
 
 
 def outcomes(store: Store, rows: list[dict[str, str]]) -> list[str]:

@@ -236,7 +236,6 @@ def scored_profiles(store: Store, keys: set[str]) -> list[Profile]:
     """Current entries' profiles with the name rarity the last resolution run saw (or, in a
     store never resolved, the rarity of the whole store now), so that `score.compare` on
     them gives the score the run gave."""
-    found = load_profiles(store, keys=keys)
     with store.read() as conn:
         marks = {r.entry_key: r for r in conn.execute(
             sa.select(profile_marks).where(profile_marks.c.entry_key.in_(keys)))}  # fmt: skip
@@ -245,6 +244,7 @@ def scored_profiles(store: Store, keys: set[str]) -> list[Profile]:
         everyone = load_profiles(store)
         list(candidate_pairs(everyone))  # marks rarity on every profile
         return [p for p in everyone if p.entry_key in keys]
+    found = load_profiles(store, keys=keys)
     for profile in found:
         if (mark := marks.get(profile.entry_key)) is not None:
             profile.distinctive = frozenset(mark.distinctive)
@@ -355,15 +355,14 @@ def review_queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
             return False
         return ja not in held[tb] or jb not in held[ta]
 
-    queue = [p for p in pairs if tuple(sorted((p.key_a, p.key_b))) not in judged]
-    queue.sort(key=lambda p: (not decides_gap(p), not ({p.key_a, p.key_b} & hot),
-                              abs(p.score - THRESHOLD)))  # fmt: skip
+    queue = [(p, decides_gap(p), bool({p.key_a, p.key_b} & hot)) for p in pairs
+             if tuple(sorted((p.key_a, p.key_b))) not in judged]  # fmt: skip
+    queue.sort(key=lambda q: (not q[1], not q[2], abs(q[0].score - THRESHOLD)))
     return [{"a": p.key_a, "b": p.key_b, "name_a": names.get(p.key_a, ""),
              "name_b": names.get(p.key_b, ""), "score": round(p.score, 3),
-             "decision": p.decision, "reason": p.reason or "",
-             "magnitsky": bool({p.key_a, p.key_b} & hot), "decides_gap": decides_gap(p),
-             "features": explain(p.features)}
-            for p in queue[:limit]]  # fmt: skip
+             "decision": p.decision, "reason": p.reason or "", "magnitsky": magnitsky_pair,
+             "decides_gap": gap, "features": explain(p.features)}
+            for p, gap, magnitsky_pair in queue[:limit]]  # fmt: skip
 
 
 def _jurisdiction(entry_key: str) -> str:

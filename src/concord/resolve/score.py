@@ -230,7 +230,7 @@ def _dob_slip(xs: set[str], ys: set[str]) -> Feature:
                    f"conflict: {sorted(xs)} / {sorted(ys)}")  # fmt: skip
 
 
-def _context_features(a: Profile, b: Profile, name: Feature) -> list[Feature]:
+def _context_features(a: Profile, b: Profile) -> list[Feature]:
     """What an analyst reads beside the names when two lists say little else."""
     out: list[Feature] = []
     if a.source == b.source:
@@ -324,14 +324,12 @@ def compare(a: Profile, b: Profile) -> Score:
     tied = any(f.name == "reference" for f in features) or (
         name.weight >= 2.0 and any(f.name == "identifier" for f in features)
     )
-    conflict = not tied and any(
-        f.name in ("birth_date", "gender") and f.weight <= -3.0 for f in features
-    )
+    conflict = not tied and any(_conflicting(f) for f in features)
     same_rare = a.distinctive & b.distinctive
     if same_rare:
         features.append(Feature("rare_name", WEIGHTS["rare_name"],
                                 f"same rare full name {min(same_rare)!r}"))  # fmt: skip
-    features.extend(_context_features(a, b, name))
+    features.extend(_context_features(a, b))
     backed = (dob is not None and dob.weight > 0) or any(
         f.name in ("identifier", "reference", "rare_name") for f in features)  # fmt: skip
     if not backed and (common := _common_name(a, b, name)):
@@ -349,10 +347,15 @@ def compare(a: Profile, b: Profile) -> Score:
     )
     # Without its conflicting features, would the pair merge? Then it is a possible match
     # for a person to look at (same full name, birth dates conflict), not a bare namesake.
-    unconflicted = total - sum(f.weight for f in features if f.name in ("birth_date", "gender")
-                               and f.weight <= WEIGHTS["gender_conflict"])  # fmt: skip
+    unconflicted = total - sum(f.weight for f in features if _conflicting(f))
     return Score(_logistic(total), features, conflict=conflict, strong=strong,
                  unconflicted=_logistic(unconflicted))  # fmt: skip
+
+
+def _conflicting(feature: Feature) -> bool:
+    """A birth date or gender that contradicts (-3.0 or less): another person, unless the
+    lists are tied by a reference or a shared number."""
+    return feature.name in ("birth_date", "gender") and feature.weight <= -3.0
 
 
 def _logistic(total: float) -> float:

@@ -94,9 +94,8 @@ match_pairs = sa.Table(
     sa.Column("key_a", sa.String(255), nullable=False, index=True),
     sa.Column("key_b", sa.String(255), nullable=False, index=True),
     sa.Column("score", sa.Float, nullable=False),
-    sa.Column(
-        "decision", sa.String(16), nullable=False
-    ),  # merged | refused | possible | judged-same | judged-different
+    # merged | refused | possible | judged-same | judged-different
+    sa.Column("decision", sa.String(16), nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("features", sa.JSON, nullable=False),
     sa.Column("run_id", sa.Integer, nullable=False),

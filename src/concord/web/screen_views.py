@@ -38,8 +38,7 @@ class ScreenRequest:
 
 def _hit(hit: Any) -> dict[str, Any]:
     return {**hit.as_dict(), "decision": hit.decision_note,
-            "features": [f.as_dict()
-                         for f in hit.features],
+            "features": [f.as_dict() for f in hit.features],
             "designations": hit.target.designations}  # fmt: skip
 
 
