@@ -62,3 +62,35 @@ def jvcfor_dates(day: str) -> dict[str, date]:
                 (record.findtext("DateOfListing") or "")[:10]
             )
     return out
+
+
+def conlist_rows(day: str) -> dict[str, dict[str, str]]:
+    """Group ID -> every column (as written) of the first row of that group in
+    `gb-ofsi/<day>/ConList.xlsx`."""
+    path = _first(MIRROR / "gb-ofsi" / day, "conlist.xlsx")
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    header = [str(h) for h in rows[1]]
+    out: dict[str, dict[str, str]] = {}
+    for row in rows[2:]:
+        record = {h: str(v) for h, v in zip(header, row, strict=False)}
+        out.setdefault(record["Group ID"], record)
+    return out
+
+
+def dfat_rows(day: str) -> dict[str, dict[str, str]]:
+    """Reference -> {committees, control_date (ISO)} of the first row of each Reference in
+    `au-dfat/<day>/regulation8_consolidated.xls(x)`."""
+    folder = MIRROR / "au-dfat" / day
+    path = next(p for p in folder.iterdir() if p.name.startswith("regulation8_consolidated"))
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    header = [str(h) for h in rows[0]]
+    col = {name: header.index(name) for name in ("Reference", "Committees", "Control Date")}
+    out: dict[str, dict[str, str]] = {}
+    for row in rows[1:]:
+        ref = str(row[col["Reference"]]).removesuffix(".0")
+        control = row[col["Control Date"]]
+        out.setdefault(ref, {
+            "committees": str(row[col["Committees"]]),
+            "control_date": control.isoformat() if isinstance(control, date) else str(control),
+        })  # fmt: skip
+    return out

@@ -132,15 +132,16 @@ def test_as_of_uses_listing_dates_before_any_snapshot(frame: Frame) -> None:
 def test_lag_of_an_interval_is_a_range(frame: Frame) -> None:
     """TESIC Slobodan: not in us-ofac/2015-01-17/sdn.csv.gz, GLOMAG in
     us-ofac/2018-01-28/sdn.csv.gz (ent_num 23288); UK Global Anti-Corruption, Group ID 15660,
-    Listed On 09/12/2022 (gb-ofsi/2025-04-14/ConList.xlsx). The lag lies between
-    2022-12-09 - 2018-01-28 and 2022-12-09 - 2015-01-18 days."""
+    Listed On 09/12/2022 (gb-ofsi/2025-04-14/ConList.xlsx). GLOMAG began on 2017-12-20
+    (Executive Order 13818), so the US designation was made in [2017-12-20, 2018-01-28], not
+    before: the lag lies between 2022-12-09 - 2018-01-28 and 2022-12-09 - 2017-12-20 days."""
     assert "23288" not in sdn_rows("2015-01-17")
     assert "GLOMAG" in sdn_rows("2018-01-28")["23288"][3]
     assert conlist_groups("2025-04-14")["15660"]["listed_on"] == "2022-12-09"
     found = lags(frame, "US", "UK")
     case = next(c for c in found.cases if c["target_id"] == _target(frame, "us-ofac:23288"))
     low = (date(2022, 12, 9) - date(2018, 1, 28)).days
-    high = (date(2022, 12, 9) - date(2015, 1, 18)).days
+    high = (date(2022, 12, 9) - date(2017, 12, 20)).days
     assert (case["lag_min"], case["lag_max"], case["exact"]) == (low, high, False)
     assert case["lag"] == f"{low}..{high}"
     assert found.summary["cases"] == len(found.cases)

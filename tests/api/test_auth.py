@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from concord.api import accounts, audit
+from concord.api import accounts
 from concord.api.app import create_app
 from concord.cli.main import cli
 from concord.resolve import judgements
-from concord.store import Store
+from concord.store import Store, audit
 from tests.api.conftest import PASSWORD, app_routes, csrf_of, sign_in
 
 A, B = "us-ofac:23343", "gb-ofsi:13042"  # two real entries (Ramzan KADYROV, US and UK)
@@ -231,3 +231,20 @@ def test_user_commands(tmp_path: Path) -> None:
     actions = [r["action"] for r in audit.entries(store)]
     assert actions == ["user.remove", "token.add", "user.role", "user.add"]
     assert all(r["actor"].startswith("cli:") for r in audit.entries(store))
+
+
+def test_cli_judgement_is_in_the_audit_log_with_its_user(
+    client: TestClient, web_store: Store
+) -> None:
+    """A write on the command line is audited like one on the web: `concord judge --by`
+    names the user, and an analyst sees the row on /audit."""
+    result = CliRunner().invoke(cli, ["--database", web_store.url, "judge", A, B, "different",
+                                      "--note", "cli audit test", "--by", "maria"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    row = audit.entries(web_store, limit=1)[0]
+    assert (row["actor"], row["action"], row["subject"]) == ("maria", "judgement.record",
+                                                            f"{B} ~ {A}")  # fmt: skip
+    assert row["after"]["note"] == "cli audit test"
+    sign_in(client, "ana")
+    page = client.get("/audit", headers={"accept": "text/html"}).text
+    assert "maria" in page and "judgement.record" in page

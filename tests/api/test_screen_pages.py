@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from concord.api import accounts, audit
+from concord.api import accounts
 from concord.screen import decisions
-from concord.store import Store
+from concord.store import Store, audit
 from tests.api.conftest import sign_in
 
 KADYROV = "us-ofac:23343"

@@ -30,7 +30,7 @@ def test_screen_with_filters_as_csv(resolved_store: Store) -> None:
                         "--threshold", "0", "--limit", "3", "--format", "csv")  # fmt: skip
     rows = list(csv.DictReader(out.splitlines()))
     assert code == 0 and 1 <= len(rows) <= 3
-    assert all("GB" in r["jurisdictions"].split() for r in rows)
+    assert all("UK" in r["jurisdictions"].split() for r in rows)
 
 
 def test_batch_command_prints_a_summary(resolved_store: Store, tmp_path: Path) -> None:

@@ -84,12 +84,14 @@ def test_filters(resolved_store: Store) -> None:
         Filters.make(grounds=["human_rights"]),
         Filters.make(countries=["Russia"]),
     ]
+    # One name for one jurisdiction: UK everywhere, GB accepted as input.
+    assert Filters.make(jurisdictions=["gb"]).jurisdictions == {"UK"}
     for filters in choices:
         hits = screen(index, Query(["Kadyrov"], filters=filters, threshold=0.0, limit=10))
         assert hits
         for hit in hits:
             t = hit.target
-            assert not filters.jurisdictions or "GB" in t.jurisdictions
+            assert not filters.jurisdictions or "UK" in t.jurisdictions
             assert not filters.regimes or "US-GLOMAG" in t.regimes
             assert not filters.grounds or "human_rights" in t.grounds
             assert not filters.countries or "ru" in t.countries

@@ -48,7 +48,7 @@ def _alignment(
     moments.append(("now", as_of))
     rows: list[dict[str, Any]] = []
     for ground in grounds:
-        sub = Filter(ground, flt.regimes)
+        sub = Filter(ground, flt.regimes, flt.unstated)
         for year, day in moments:
             sets = _sets(frame, sub, day)
             for a, b in combinations(held, 2):

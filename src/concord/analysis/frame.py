@@ -7,7 +7,6 @@ rebuilt when the store changes: a new snapshot or a new resolution run.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -19,66 +18,69 @@ from sqlalchemy.engine import Connection
 
 from concord.analysis.country import TargetCountry, target_countries
 from concord.errors import BadInput
-from concord.model.dates import DateInterval, parse_iso
-from concord.model.regimes import MAGNITSKY_GROUNDS, registry
+from concord.model import jurisdictions
+from concord.model.dates import DateInterval
+from concord.model.jurisdictions import JURISDICTIONS as JURISDICTIONS
+from concord.model.regimes import MAGNITSKY_GROUNDS
 from concord.resolve.cluster import target_id as make_target_id
 from concord.resolve.score import explain
-from concord.sources.registry import sources
-from concord.store import Store
-from concord.store.queries import Timeline
-from concord.store.tables import entries, match_pairs, statements, target_members
+from concord.store import Store, per_state
+from concord.store.designations import Designation, Run, designation_set
+from concord.store.tables import entries, match_pairs, target_members
 
 T = TypeVar("T")
 MEMO_SIZE = 512  # answers kept per frame
-# The five jurisdictions of the campaign, then the UN as context (docs/analysis.md).
-JURISDICTIONS = ("US", "UK", "CA", "EU", "AU", "UN")
-# Registry codes are ISO-like (GB); people write UK.
-_ALIASES = {"GB": "UK", "UK": "UK"}
 GROUND_CHOICES = ("any", "human_rights", "corruption")
 REGIME_CHOICES = ("magnitsky", "all")
+UNSTATED_CHOICES = ("include", "exclude")
 
 
-def jurisdiction_code(text: str) -> str:
-    """A jurisdiction as Concord shows it, from what a user or the registry writes.
-
-    >>> jurisdiction_code("gb"), jurisdiction_code("US")
-    ('UK', 'US')
-    """
-    code = text.strip().upper()
-    code = _ALIASES.get(code, code)
-    if code not in JURISDICTIONS:
-        raise BadInput(f"unknown jurisdiction {text!r} (one of {', '.join(JURISDICTIONS)})")
-    return code
-
-
-def jurisdiction_list(text: str) -> list[str]:
-    """A comma-separated list of jurisdictions (`UK,CA`)."""
-    return [jurisdiction_code(part) for part in text.split(",") if part.strip()]
+jurisdiction_code = jurisdictions.code
+jurisdiction_list = jurisdictions.codes
 
 
 @dataclass(frozen=True)
 class Filter:
-    """Which designations count: by ground and by regime class."""
+    """Which designations count: by ground and by regime class.
+
+    A ground filter keeps designations that state the ground, and, with `unstated`
+    `include` (the default), those whose regime covers it but whose list does not say
+    which ground applies (US GLOMAG covers human-rights abuse and corruption alike).
+    """
 
     grounds: str = "any"
     regimes: str = "magnitsky"
+    unstated: str = "include"
 
     def __post_init__(self) -> None:
         if self.grounds not in GROUND_CHOICES:
             raise BadInput(f"grounds must be one of {', '.join(GROUND_CHOICES)}")
         if self.regimes not in REGIME_CHOICES:
             raise BadInput(f"regimes must be one of {', '.join(REGIME_CHOICES)}")
+        if self.unstated not in UNSTATED_CHOICES:
+            raise BadInput(f"unstated must be one of {', '.join(UNSTATED_CHOICES)}")
 
     def accepts(self, listing: Listing) -> bool:
         """Whether a designation passes the filter."""
         if self.regimes == "magnitsky" and not listing.magnitsky:
             return False
-        return self.grounds == "any" or self.grounds in listing.grounds
+        if self.grounds == "any":
+            return True
+        if self.grounds not in listing.grounds:
+            return False
+        return listing.grounds_stated or self.unstated == "include"
+
+    def unstated_only(self, listing: Listing) -> bool:
+        """Whether the designation passes only because its unstated ground may be this one."""
+        return self.grounds != "any" and self.accepts(listing) and not listing.grounds_stated
 
     def describe(self) -> str:
         """Readable form, for titles."""
         kind = "Magnitsky-class" if self.regimes == "magnitsky" else "all regimes"
-        return kind if self.grounds == "any" else f"{kind}, {self.grounds.replace('_', ' ')}"
+        if self.grounds == "any":
+            return kind
+        return (f"{kind}, {self.grounds.replace('_', ' ')} "
+                f"(unstated grounds {self.unstated}d)")  # fmt: skip
 
 
 def missing_filter(under: str | None) -> Filter:
@@ -88,19 +90,6 @@ def missing_filter(under: str | None) -> Filter:
     if under == "magnitsky":
         return Filter("any", "magnitsky")
     return Filter(under, "all")
-
-
-@dataclass(frozen=True)
-class Run:
-    """A span in which a designation was listed: known listed on `start`, and known gone on
-    `end` (the first snapshot without it; None while it is listed)."""
-
-    start: date
-    end: date | None
-
-    def holds(self, day: date) -> bool:
-        """Whether the designation is known to be listed on `day`."""
-        return self.start <= day and (self.end is None or self.end > day)
 
 
 @dataclass(frozen=True)
@@ -119,6 +108,17 @@ class Listing:
     delisted: DateInterval | None
     runs: tuple[Run, ...]
     reason: str
+    grounds_stated: bool = True
+    listed_basis: str = "snapshots"
+
+    @classmethod
+    def of(cls, target_id: str, d: Designation) -> Listing:
+        """The designation `d` of the read model, tied to its target."""
+        return cls(target_id=target_id, entry_key=d.entry_key, source=d.source,
+                   jurisdiction=d.jurisdiction, regime=d.regime or "", grounds=d.grounds,
+                   magnitsky=d.magnitsky, listed=d.listed, listed_from_list=d.listed_from_list,
+                   delisted=d.delisted, runs=d.runs, reason=d.reasons[-1] if d.reasons else "",
+                   grounds_stated=d.grounds_stated, listed_basis=d.listed_basis)  # fmt: skip
 
     def in_force(self, as_of: date | None = None) -> bool:
         """Whether it is listed now (None) or was known listed on `as_of`."""
@@ -131,6 +131,11 @@ class Listing:
         if self.in_force(as_of):
             return False
         return any(r.end is not None and (as_of is None or r.end <= as_of) for r in self.runs)
+
+    def ground_text(self) -> str:
+        """The ground as the list states it, or `unstated (human rights or corruption)`."""
+        text = " or ".join(g.replace("_", " ") for g in self.grounds)
+        return text if self.grounds_stated else f"unstated ({text})"
 
     def cell(self) -> str:
         """Regime key and listed date: `GB-HR 2022-12-09`."""
@@ -212,21 +217,10 @@ class Frame:
         return found.code.upper() if found else ""
 
 
-_CACHE: dict[str, Frame] = {}
-_LOCK = threading.Lock()
-
-
+@per_state
 def load_frame(store: Store) -> Frame:
-    """The frame of the store's current state (built on first use, then cached)."""
-    with store.read() as conn:
-        state = Store.state(conn)
-    with _LOCK:
-        cached = _CACHE.get(store.url)
-        if cached is not None and cached.state == state:
-            return cached
-        frame = build_frame(store)
-        _CACHE[store.url] = frame
-        return frame
+    """The frame of the store's current state (built on first use, then kept on the store)."""
+    return build_frame(store)
 
 
 def build_frame(store: Store) -> Frame:
@@ -243,7 +237,7 @@ def build_frame(store: Store) -> Frame:
                           entries.c.entity_id)
             )
         }  # fmt: skip
-        listings = _listings(conn, members)
+        listings = _listings(store, members)
         targets = {x.entry_key: x.target_id for x in listings} | members
         links = _links(conn, info, targets)
         countries = target_countries(conn, targets, listings)
@@ -264,14 +258,13 @@ def _possible(
     """Each target's possible matches on other lists: pairs the last resolution run kept
     apart (below the merge threshold, refused by a guard, or only a conflicting birth date
     against them) and nobody has judged different. Best first."""
-    wanted = _jurisdictions()
     out: dict[str, list[PossibleMatch]] = defaultdict(list)
     rows = conn.execute(sa.select(match_pairs).where(
         match_pairs.c.decision.in_(("possible", "refused")))).all()  # fmt: skip
     for row in rows:
         for mine, other in ((row.key_a, row.key_b), (row.key_b, row.key_a)):
             ta, tb = targets.get(mine), targets.get(other)
-            code = wanted.get(other.split(":", 1)[0])
+            code = jurisdictions.of_source(other)
             if ta is None or tb is None or ta == tb or code is None:
                 continue
             why = explain(row.features)
@@ -284,82 +277,15 @@ def _possible(
     return dict(out)
 
 
-def _jurisdictions() -> dict[str, str]:
-    out = {}
-    for source_id, source in sources().items():
-        code = _ALIASES.get(source.jurisdiction, source.jurisdiction)
-        if code in JURISDICTIONS:
-            out[source_id] = code
-    return out
-
-
-def _listings(conn: Connection, members: dict[str, str]) -> list[Listing]:
-    wanted = _jurisdictions()
-    query = (
-        sa.select(statements.c.entity_id, statements.c.entry_key, statements.c.source,
-                  statements.c.prop, statements.c.value, statements.c.first_seen,
-                  statements.c.first_snapshot, statements.c.last_seen,
-                  statements.c.last_snapshot)
-        .where(statements.c.schema == "Sanction",
-               statements.c.prop.in_(("entity", "programId", "listingDate", "reason")),
-               statements.c.source.in_(list(wanted)))
-        .order_by(statements.c.first_seen, statements.c.id)
-    )  # fmt: skip
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for row in conn.execute(query):
-        grouped[row.entity_id].append(row)
-    timelines = {src: Timeline.load(conn, src) for src in wanted}
-    out = []
-    for rows in grouped.values():
-        listing = _listing(rows, timelines[rows[0].source], wanted[rows[0].source], members)
-        if listing is not None:
-            out.append(listing)
-    return out
-
-
-def _listing(
-    rows: list[Any], timeline: Timeline, jurisdiction: str, members: dict[str, str]
-) -> Listing | None:
-    runs = [r for r in rows if r.prop == "entity"]
-    programs = [r.value for r in rows if r.prop == "programId"]
-    if not runs or not programs:
-        return None
-    regime = registry().get(programs[-1])
-    first, last = runs[0], runs[-1]
-    listed = DateInterval(timeline.before(first.first_snapshot), first.first_seen)
-    dates = [d for d in (parse_iso(r.value) for r in rows if r.prop == "listingDate") if d]
-    if dates:
-        listed = DateInterval.exact(min(dates))
-    spans = [_run(r, timeline) for r in runs]
-    # The list's own date says since when it was listed, before any snapshot saw it.
-    spans[0] = Run(min(spans[0].start, listed.until), spans[0].end)
-    delisted = None
-    if last.last_snapshot is not None:
-        gone = timeline.after(last.last_snapshot)
-        delisted = DateInterval(last.last_seen, gone) if gone else None
-    reasons = sorted({r.value for r in rows if r.prop == "reason"})
-    key = first.entry_key
-    return Listing(
-        target_id=members.get(key) or make_target_id([key]),
-        entry_key=key,
-        source=first.source,
-        jurisdiction=jurisdiction,
-        regime=programs[-1],
-        grounds=regime.grounds if regime else (),
-        magnitsky=bool(regime and regime.magnitsky),
-        listed=listed,
-        listed_from_list=bool(dates),
-        delisted=delisted,
-        runs=tuple(spans),
-        reason=reasons[-1] if reasons else "",
-    )
-
-
-def _run(row: Any, timeline: Timeline) -> Run:
-    end = None
-    if row.last_snapshot is not None:
-        end = timeline.after(row.last_snapshot)
-    return Run(row.first_seen, end)
+def _listings(store: Store, members: dict[str, str]) -> list[Listing]:
+    """The read model's designations of the six jurisdictions' lists, with their targets.
+    A designation under a regime the registry lacks is left out of the analyses (ingest
+    warned of its label)."""
+    return [
+        Listing.of(members.get(d.entry_key) or make_target_id([d.entry_key]), d)
+        for d in designation_set(store).all
+        if d.regime is not None and d.jurisdiction in JURISDICTIONS
+    ]
 
 
 def _links(

@@ -117,7 +117,8 @@ def _gaps(frame: Frame, query: GapQuery) -> list[dict[str, Any]]:
             rows.append({
                 "target_id": tid, "name": frame.names.get(tid, ""),
                 "country": frame.country(tid), "leader": query.leader,
-                "regime": lead.regime, "listed": short(lead.listed),
+                "regime": lead.regime, "ground": lead.ground_text(),
+                "listed": short(lead.listed),
                 "listed_exact": lead.listed.is_exact, "entry_key": lead.entry_key,
                 "missing": code, "kind": "delisted" if ended else "never designated",
                 "delisted": "; ".join(f"{x.regime} {short(x.delisted)}" for x in ended),

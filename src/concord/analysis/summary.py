@@ -21,7 +21,7 @@ def _headline(frame: Frame, flt: Filter | None = None, as_of: date | None = None
     flt = flt or Filter()
     held = present_jurisdictions(frame, flt)
     counts = coverage_counts(coverage(frame, flt, as_of))
-    every = coverage_counts(coverage(frame, Filter(flt.grounds, "all"), as_of))
+    every = coverage_counts(coverage(frame, Filter(flt.grounds, "all", flt.unstated), as_of))
     per = [{"jurisdiction": j, "targets": counts[j], "all_regimes": every[j]} for j in held]
     return {
         "filter": flt.describe(),

@@ -54,8 +54,9 @@ def _timeline(
     flt = flt or Filter()
     counts = {}
     entries: dict[tuple[str, str], list[str]] = {}
-    for name, sub in (("designations", flt), ("magnitsky", Filter(flt.grounds, "magnitsky")),
-                      ("all", Filter(flt.grounds, "all"))):  # fmt: skip
+    for name, sub in (("designations", flt),
+                      ("magnitsky", Filter(flt.grounds, "magnitsky", flt.unstated)),
+                      ("all", Filter(flt.grounds, "all", flt.unstated))):  # fmt: skip
         found = [x for x in _firsts(frame, sub) if as_of is None or x.listed.until <= as_of]
         counts[name] = Counter((_bucket(x), x.jurisdiction) for x in found)
         if name == "designations":

@@ -28,9 +28,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection
 
-from concord.api import audit
 from concord.errors import BadInput, Conflict, NotFound
-from concord.store import Store
+from concord.store import Store, audit
 from concord.store.tables import api_tokens, users
 
 ROLES = ("viewer", "analyst", "admin")

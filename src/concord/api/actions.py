@@ -1,4 +1,5 @@
-"""Writes made through the web application, each recorded in the audit log."""
+"""Writes made through the web application: checked here, written (with their audit rows)
+by the library functions every interface uses."""
 
 from __future__ import annotations
 
@@ -6,12 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from concord.api import audit
 from concord.errors import NotFound
 from concord.resolve import judgements
-from concord.screen import decisions, get_index
-from concord.screen.decisions import make_decision
-from concord.screen.decisions import save as save_decision
+from concord.screen import get_index
+from concord.screen.decisions import decide
 from concord.store import Store
 from concord.store.tables import entries
 
@@ -28,13 +27,8 @@ def record_judgement(
     missing = [k for k in (item.key_a, item.key_b) if k not in held]
     if missing:
         raise NotFound(f"no entry {missing[0]!r} in the store")
-    previous = judgements.current(store).get((item.key_a, item.key_b))
-    after = item.as_dict()
-    with store.begin() as conn:  # the judgement and its audit row stand or fall together
-        judgements.insert(conn, [item])
-        audit.write(conn, actor, "judgement.record", f"{item.key_a} ~ {item.key_b}",
-                    previous.as_dict() if previous else None, after)  # fmt: skip
-    return after
+    judgements.record(store, [item])  # with its audit row, in one transaction
+    return item.as_dict()
 
 
 def record_decision(
@@ -42,14 +36,5 @@ def record_decision(
 ) -> dict[str, Any]:
     """Record `actor`'s verdict on a screening hit (customer, target); a false positive
     silences the hit for that customer until the target's data changes."""
-    held = [d for d in decisions(store, customer_id) if d.target_id == target_id]
-    made = make_decision(get_index(store), customer_id, target_id, verdict, note, by=actor)
-    after = {**made.as_dict(), "created_at": made.created_at.isoformat()}
-    before = None
-    if held:
-        before = {**held[-1].as_dict(), "created_at": held[-1].created_at.isoformat()}
-    with store.begin() as conn:  # the decision and its audit row stand or fall together
-        save_decision(conn, made)
-        audit.write(conn, actor, "screening.decide", f"{customer_id} ~ {target_id}", before,
-                    after)  # fmt: skip
-    return after
+    made = decide(store, get_index(store), customer_id, target_id, verdict, note, by=actor)
+    return {**made.as_dict(), "created_at": made.created_at.isoformat()}

@@ -15,9 +15,11 @@ def analysis_params(
     as_of: Annotated[str, Query(description="State on this day, YYYY-MM-DD")] = "",
     country: Annotated[str, Query(description="Target country, ISO code (RU)")] = "",
     jurisdiction: Annotated[str, Query(description="Only targets this one lists (UK)")] = "",
+    unstated: Annotated[str, Query(description="include (default) or exclude: designations "
+                                   "whose list does not state the ground")] = "",
 ) -> Params:  # fmt: skip
     """The filters, checked (BadInput, so 400, for a bad value)."""
-    return Params.make(grounds, regimes, as_of, country, jurisdiction)
+    return Params.make(grounds, regimes, as_of, country, jurisdiction, unstated)
 
 
 Filters = Annotated[Params, Depends(analysis_params)]

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from concord.api import audit
 from concord.api.auth import AnalystReader, StoreDep
 from concord.api.pages import respond
+from concord.store import audit
 
 router = APIRouter()
 

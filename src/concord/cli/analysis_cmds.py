@@ -18,6 +18,7 @@ from concord.analysis.frame import (
     GROUND_CHOICES,
     JURISDICTIONS,
     REGIME_CHOICES,
+    UNSTATED_CHOICES,
     Filter,
     jurisdiction_list,
     load_frame,
@@ -45,9 +46,32 @@ def filters(func: F) -> F:
     )  # fmt: skip
     grounds = click.option(
         "--grounds", type=click.Choice(GROUND_CHOICES), default="any", show_default=True,
-        help="Only regimes on this ground.",
+        help="Only designations on this ground.",
     )  # fmt: skip
-    return grounds(regimes(as_of(func)))
+    unstated = click.option(
+        "--unstated", type=click.Choice(UNSTATED_CHOICES), default="include",
+        show_default=True,
+        help="With --grounds: count designations whose list does not say the ground "
+             "(US GLOMAG: human rights or corruption).",
+    )  # fmt: skip
+    return grounds(unstated(regimes(as_of(func))))
+
+
+def _unstated_note(rows: list[dict[str, Any]], flt: Filter) -> None:
+    """With a ground filter, say how many rows rest on an unstated ground, and whether they
+    are in (on stderr: csv and json stay clean)."""
+    if flt.grounds == "any":
+        return
+    count = sum(1 for r in rows if str(r.get("ground", "")).startswith("unstated"))
+    if flt.unstated == "include":
+        click.echo(f"{count} of {len(rows)} rows rest on a designation whose list does not "
+                   f"state the ground (included; --unstated exclude leaves them out).",
+                   err=True)  # fmt: skip
+    else:
+        click.echo(
+            "designations whose list does not state the ground are left out (--unstated exclude).",
+            err=True,
+        )
 
 
 def _short(
@@ -66,11 +90,11 @@ def _short(
 @click.pass_context
 @handle_errors
 def coverage_cmd(
-    ctx: click.Context, grounds: str, regimes: str, as_of: date | None, fmt: str
+    ctx: click.Context, grounds: str, unstated: str, regimes: str, as_of: date | None, fmt: str
 ) -> None:
     """Matrix of targets x jurisdictions: each cell the regime key and listed date
     (designations on other grounds in brackets)."""
-    flt = Filter(grounds, regimes)
+    flt = Filter(grounds, regimes, unstated)
     rows = coverage(load_frame(get_store(ctx)), flt, as_of)
     # On screen, only the jurisdictions that hold something (csv and json keep them all).
     cols = ["name", "country", *(j for j in JURISDICTIONS if any(r[j] for r in rows))]
@@ -94,13 +118,13 @@ def coverage_cmd(
 @handle_errors
 def gaps_cmd(ctx: click.Context, leader: str, missing: str, missing_under: str | None,
              target_country: str | None, since: date | None, network: bool,
-             exclude_possible: bool, grounds: str, regimes: str, as_of: date | None,
+             exclude_possible: bool, grounds: str, unstated: str, regimes: str, as_of: date | None,
              fmt: str) -> None:  # fmt: skip
     """Targets one jurisdiction sanctions and others do not (never, or delisted).
 
     A row whose target may be on the missing list under another spelling or with a
     conflicting birth date carries that `possible_match` (entry, score, why)."""
-    query = GapQuery(leader, tuple(jurisdiction_list(missing)), Filter(grounds, regimes),
+    query = GapQuery(leader, tuple(jurisdiction_list(missing)), Filter(grounds, regimes, unstated),
                      missing_under, target_country, since, as_of, exclude_possible)  # fmt: skip
     frame = load_frame(get_store(ctx))
     if network:
@@ -116,6 +140,7 @@ def gaps_cmd(ctx: click.Context, leader: str, missing: str, missing_under: str |
          columns=None if fmt != "table" else [
              "name", "country", "regime", "listed", "missing", "kind", "other_designations",
              "possible_match", "reason"])  # fmt: skip
+    _unstated_note(rows, query.flt)
     if fmt == "table" and not exclude_possible:
         flagged = sum(1 for r in rows if r["possible_match"])
         click.echo(f"{flagged} of {len(rows)} rows have a possible match on the missing list "
@@ -130,10 +155,12 @@ def gaps_cmd(ctx: click.Context, leader: str, missing: str, missing_under: str |
 @format_option
 @click.pass_context
 @handle_errors
-def lags_cmd(ctx: click.Context, leader: str, follower: str, grounds: str, regimes: str,
-             as_of: date | None, fmt: str) -> None:  # fmt: skip
+def lags_cmd(ctx: click.Context, leader: str, follower: str, grounds: str, unstated: str,
+             regimes: str, as_of: date | None, fmt: str) -> None:  # fmt: skip
     """Days between designations for targets both sanction: summary and cases."""
-    found = lags(load_frame(get_store(ctx)), leader, follower, Filter(grounds, regimes), as_of)
+    found = lags(
+        load_frame(get_store(ctx)), leader, follower, Filter(grounds, regimes, unstated), as_of
+    )
     if fmt == "json":
         emit_json({"summary": found.summary, "cases": found.cases})
         return
@@ -150,10 +177,10 @@ def lags_cmd(ctx: click.Context, leader: str, follower: str, grounds: str, regim
 @click.pass_context
 @handle_errors
 def alignment_cmd(
-    ctx: click.Context, grounds: str, regimes: str, as_of: date | None, fmt: str
+    ctx: click.Context, grounds: str, unstated: str, regimes: str, as_of: date | None, fmt: str
 ) -> None:
     """Pairwise overlap of jurisdictions (count, Jaccard), by ground and year."""
-    emit(alignment(load_frame(get_store(ctx)), Filter(grounds, regimes), as_of), fmt,
+    emit(alignment(load_frame(get_store(ctx)), Filter(grounds, regimes, unstated), as_of), fmt,
          title="Alignment")  # fmt: skip
 
 
@@ -163,10 +190,10 @@ def alignment_cmd(
 @click.pass_context
 @handle_errors
 def timeline_cmd(
-    ctx: click.Context, grounds: str, regimes: str, as_of: date | None, fmt: str
+    ctx: click.Context, grounds: str, unstated: str, regimes: str, as_of: date | None, fmt: str
 ) -> None:
     """New designations per jurisdiction per quarter, Magnitsky-class and all."""
-    rows = timeline(load_frame(get_store(ctx)), Filter(grounds, regimes), as_of)
+    rows = timeline(load_frame(get_store(ctx)), Filter(grounds, regimes, unstated), as_of)
     cols = ["quarter", "jurisdiction", "designations", "magnitsky", "all", "interval"]
     emit(rows, fmt, title="Designations per quarter", columns=cols if fmt == "table" else None)
 
@@ -179,13 +206,13 @@ def timeline_cmd(
 @filters
 @click.pass_context
 @handle_errors
-def report_cmd(ctx: click.Context, out: Path, xlsx: Path | None, grounds: str, regimes: str,
-               as_of: date | None) -> None:  # fmt: skip
+def report_cmd(ctx: click.Context, out: Path, xlsx: Path | None, grounds: str, unstated: str,
+               regimes: str, as_of: date | None) -> None:  # fmt: skip
     """Write the coordination report (one self-contained HTML file) and print its headline."""
     # Imported here: matplotlib costs every other command a third of a second to start.
     from concord.report.build import write_report
 
-    figures = write_report(get_store(ctx), out, xlsx, Filter(grounds, regimes), as_of)
+    figures = write_report(get_store(ctx), out, xlsx, Filter(grounds, regimes, unstated), as_of)
     for line in headline_lines(figures):
         click.echo(line)
     click.echo(f"report written to {out}" + (f" and {xlsx}" if xlsx else ""))

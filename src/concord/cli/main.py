@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from concord.cli.output import emit, emit_json, format_option
 from concord.errors import BadInput, ConcordError, NotFound
 from concord.ingest import IngestReport, ingest_files, ingest_mirror
+from concord.model import jurisdictions
 from concord.model.regimes import registry
 from concord.resolve import judgements
 from concord.resolve.cluster import THRESHOLD
@@ -259,6 +260,22 @@ def entry(ctx: click.Context, key: str, fmt: str) -> None:
     )
 
 
+def designation_rows(found: list[queries.Designation]) -> list[dict[str, Any]]:
+    """Designations as table rows: dates as text, grounds with their basis."""
+    return [
+        {
+            **d.as_dict(),
+            "listed": str(d.listed),
+            "delisted": str(d.delisted) if d.delisted else "",
+            "relisted": str(d.relisted) if d.relisted else "",
+            "grounds": ("" if d.grounds_stated else "unstated: ") + " or ".join(d.grounds),
+            "runs": "; ".join(f"{r['start']}..{r['end'] or ''}" for r in d.as_dict()["runs"]),
+            "warnings": "; ".join(d.warnings),
+        }
+        for d in found
+    ]
+
+
 @cli.command()
 @click.option("--source", help="Only this source.")
 @click.option("--regime", help="Only this regime key.")
@@ -271,20 +288,19 @@ def designations(
 ) -> None:
     """Designations (entry + regime) with listing dates or intervals."""
     found = queries.designations(get_store(ctx), source=source, regime=regime, as_of=as_of)
-    rows = [
-        {**d.as_dict(), "listed": str(d.listed), "delisted": str(d.delisted) if d.delisted else ""}
-        for d in found
-    ]
     emit(
-        rows,
+        designation_rows(found),
         fmt,
         title="Designations",
         columns=[
             "entry_key",
             "regime",
             "label",
+            "jurisdiction",
+            "grounds",
             "listed",
-            "listed_from_list",
+            "listed_basis",
+            "relisted",
             "first_seen",
             "last_seen",
             "delisted",
@@ -300,7 +316,7 @@ def regimes(fmt: str) -> None:
     rows = [
         {
             "key": r.key,
-            "jurisdiction": r.jurisdiction,
+            "jurisdiction": jurisdictions.shown(r.jurisdiction),
             "name": r.name,
             "in_force": r.in_force,
             "grounds": ", ".join(r.grounds),
@@ -313,8 +329,10 @@ def regimes(fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--what", type=click.Choice(["entities", "entries"]), default="entities",
-              show_default=True, help="FtM entities, or one row per list entry.")  # fmt: skip
+@click.option("--what", type=click.Choice(["entities", "entries", "designations"]),
+              default="entities", show_default=True,
+              help="FtM entities, one row per list entry, or one per current designation "
+                   "(the read model every page and report uses).")  # fmt: skip
 @click.option(
     "--format",
     "fmt",
@@ -326,7 +344,14 @@ def regimes(fmt: str) -> None:
 @click.pass_context
 @handle_errors
 def export(ctx: click.Context, what: str, fmt: str | None, source: str | None) -> None:
-    """Export current entities as FollowTheMoney JSON lines, or the entries as a table."""
+    """Export current entities as FollowTheMoney JSON lines, or the entries or designations as
+    a table."""
+    if what == "designations":
+        if fmt == "ftm":
+            raise BadInput("designations export as csv, json or table")
+        found = queries.designations(get_store(ctx), source=source)
+        emit(designation_rows(found), fmt or "csv", title="Designations")
+        return
     if what == "entries":
         if fmt == "ftm":
             raise BadInput("entries export as csv, json or table; entities as ftm")
@@ -477,12 +502,13 @@ def judgements_export(ctx: click.Context) -> None:
 
 @judgements_group.command("import")
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--by", help="Who imports, for the audit log (default: CONCORD_USER or login).")
 @click.pass_context
 @handle_errors
-def judgements_import(ctx: click.Context, path: Path) -> None:
+def judgements_import(ctx: click.Context, path: Path, by: str | None) -> None:
     """Import judgements from a JSON-lines file (ones already held are skipped)."""
     with path.open(encoding="utf-8") as handle:
-        count = judgements.import_lines(get_store(ctx), handle, str(path))
+        count = judgements.import_lines(get_store(ctx), handle, str(path), by)
     click.echo(f"{count} judgements imported from {path}")
 
 

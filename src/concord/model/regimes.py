@@ -75,6 +75,16 @@ class Regime:
     magnitsky: bool
     labels: dict[str, tuple[str, ...]]
     url: str | None = None
+    # Regimes whose designations this one carries on when a list relabels them
+    # (DFAT's "Autonomous (Thematic)" became "... Thematic - Human Rights" and "- Corruption").
+    continues: tuple[str, ...] = ()
+
+    @property
+    def grounds_stated(self) -> bool:
+        """Whether a designation under the regime says its ground: a regime with one ground
+        does; one that covers several (US GLOMAG: serious human-rights abuse *or*
+        corruption) leaves it unstated unless the entry says more."""
+        return len(self.grounds) == 1
 
     @property
     def human_rights(self) -> bool:
@@ -117,6 +127,7 @@ def _regime_from_yaml(data: dict[str, Any], origin: str) -> Regime:
             magnitsky=bool(data.get("magnitsky", False)),
             labels=labels,
             url=data.get("url"),
+            continues=tuple(str(k) for k in data.get("continues", [])),
         )
     except (KeyError, TypeError) as exc:
         raise RegistryError(f"{origin}: missing or malformed field {exc}") from exc
@@ -177,6 +188,9 @@ class Registry:
                             f"{source} label {label!r} maps to {other.key} and {regime.key}"
                         )
                     self._labels[norm] = regime
+        for regime in regimes:
+            if bad := [k for k in regime.continues if k not in self.regimes]:
+                raise RegistryError(f"{regime.key} continues unknown regime {bad[0]}")
 
     def lookup(self, source: str, label: str) -> Regime | None:
         """The regime a list's string stands for, or None when the registry lacks it."""

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from concord.errors import BadInput
-from concord.store import Store
+from concord.store import Store, audit
 from concord.store.tables import judgements
 
 VERDICTS = ("same", "different", "unsure")
@@ -60,9 +60,19 @@ def make(a: str, b: str, verdict: str, note: str | None = None, by: str | None =
     return Judgement(key_a, key_b, verdict, by or author(), moment, note)
 
 
-def record(store: Store, items: Iterable[Judgement]) -> int:
-    """Store judgements (history is kept; the newest per pair counts). Returns how many."""
+def record(store: Store, items: Iterable[Judgement], action: str = "judgement.record",
+           actor: str | None = None) -> int:  # fmt: skip
+    """Store judgements (history is kept; the newest per pair counts), each with its audit
+    row (actor: `actor`, else the judgement's author; before: the verdict it replaces), in
+    one transaction. Returns how many."""
+    items = list(items)
+    held = current(store)
     with store.begin() as conn:
+        for item in items:
+            previous = held.get((item.key_a, item.key_b))
+            audit.write(conn, actor or item.author, action, f"{item.key_a} ~ {item.key_b}",
+                        previous.as_dict() if previous else None, item.as_dict())  # fmt: skip
+            held[(item.key_a, item.key_b)] = item
         return insert(conn, items)
 
 
@@ -111,11 +121,13 @@ def parse_lines(lines: Iterable[str], name: str = "judgements") -> list[Judgemen
     return out
 
 
-def import_lines(store: Store, lines: Iterable[str], name: str = "judgements") -> int:
-    """Import judgements, skipping those already held (same pair, verdict, author, time)."""
+def import_lines(store: Store, lines: Iterable[str], name: str = "judgements",
+                 by: str | None = None) -> int:  # fmt: skip
+    """Import judgements, skipping those already held (same pair, verdict, author, time);
+    the audit log names who imported them (`by`, else CONCORD_USER or the login name)."""
     items = parse_lines(lines, name)
     held = {(j["key_a"], j["key_b"], j["verdict"], j["author"], j["created_at"])
             for j in (json.loads(line) for line in export_lines(store))}  # fmt: skip
     fresh = [j for j in items if (j.key_a, j.key_b, j.verdict, j.author,
                                   j.created_at.isoformat()) not in held]  # fmt: skip
-    return record(store, fresh)
+    return record(store, fresh, "judgement.import", by or author())

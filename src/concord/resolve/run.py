@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from concord.errors import BadInput, NotFound
+from concord.model import jurisdictions
 from concord.model.regimes import registry
 from concord.resolve import judgements
 from concord.resolve.blocking import candidate_pairs
@@ -19,7 +20,6 @@ from concord.resolve.cluster import THRESHOLD, Clustering, cluster, possible, ta
 from concord.resolve.names import name_tokens
 from concord.resolve.profiles import Profile, load_profiles
 from concord.resolve.score import Score, explain
-from concord.sources.registry import sources
 from concord.store import Store
 from concord.store.tables import (
     entries,
@@ -366,10 +366,8 @@ def review_queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def _jurisdiction(entry_key: str) -> str:
-    """The jurisdiction of an entry's list (`gb-ofsi:1` -> `GB`)."""
-    source = entry_key.split(":", 1)[0]
-    found = sources().get(source)
-    return found.jurisdiction if found is not None else source
+    """The jurisdiction of an entry's list (`gb-ofsi:1` -> `UK`)."""
+    return jurisdictions.of_source(entry_key) or entry_key.split(":", 1)[0]
 
 
 def within_list_duplicates(store: Store) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from concord.errors import BadInput, NotFound
 from concord.resolve.judgements import author
 from concord.screen.index import ScreenIndex
 from concord.screen.query import Hit
-from concord.store import Store
+from concord.store import Store, audit
 from concord.store.tables import screening_decisions
 
 VERDICTS = ("false-positive", "true-match")
@@ -45,10 +45,18 @@ class Decision:
 
 def decide(store: Store, index: ScreenIndex, customer_id: str, target_id: str, verdict: str,
            note: str | None = None, by: str | None = None) -> Decision:  # fmt: skip
-    """Record a verdict on a hit; the target's current fingerprint is kept with it."""
+    """Record a verdict on a hit; the target's current fingerprint is kept with it, and the
+    audit log keeps who decided and the verdict it replaces (same transaction)."""
     made = make_decision(index, customer_id, target_id, verdict, note, by)
+    held = [d for d in decisions(store, customer_id) if d.target_id == target_id]
+    before = None
+    if held:
+        before = {**held[-1].as_dict(), "created_at": held[-1].created_at.isoformat()}
     with store.begin() as conn:
         save(conn, made)
+        after = {**made.as_dict(), "created_at": made.created_at.isoformat()}
+        audit.write(conn, made.author, "screening.decide", f"{customer_id} ~ {target_id}",
+                    before, after)  # fmt: skip
     return made
 
 

@@ -15,18 +15,18 @@ import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 
+from concord.model import jurisdictions
 from concord.model.regimes import registry
 from concord.resolve.names import STOPWORDS, phonetic
 from concord.resolve.profiles import Profile, load_profiles
-from concord.sources.registry import sources
-from concord.store import Store
-from concord.store.tables import entries, statements, target_members
+from concord.store import Store, per_state
+from concord.store.designations import designation_set
+from concord.store.tables import entries, target_members
 
 
 @dataclass
@@ -108,15 +108,11 @@ def store_state(store: Store) -> tuple[int, int]:
 
 
 def _regimes_by_entry(store: Store) -> dict[str, set[str]]:
+    """Each entry's regimes in force, from the one read model."""
     out: dict[str, set[str]] = defaultdict(set)
-    query = sa.select(statements.c.entry_key, statements.c.value).where(
-        statements.c.schema == "Sanction",
-        statements.c.prop == "programId",
-        statements.c.last_snapshot.is_(None),
-    )
-    with store.read() as conn:
-        for key, value in conn.execute(query):
-            out[key].add(value)
+    for d in designation_set(store).select():
+        if d.regime is not None:
+            out[d.entry_key].add(d.regime)
     return out
 
 
@@ -137,14 +133,15 @@ def _members(store: Store) -> tuple[dict[str, str], dict[str, str]]:
 
 def _target_info(tid: str, group: list[Profile], regimes: dict[str, set[str]],
                  prints: dict[str, str]) -> TargetInfo:  # fmt: skip
-    reg, known = registry(), sources()
+    reg = registry()
     designations = []
     for p in sorted(group, key=lambda p: p.entry_key):
-        juris = known[p.source].jurisdiction if p.source in known else ""
+        juris = jurisdictions.of_source(p.source) or ""
         for key in sorted(regimes.get(p.entry_key, ())) or [""]:
             regime = reg.get(key) if key else None
             designations.append({"entry_key": p.entry_key, "source": p.source,
-                                 "jurisdiction": regime.jurisdiction if regime else juris,
+                                 "jurisdiction": jurisdictions.shown(regime.jurisdiction) if regime
+                                 else juris,
                                  "regime": key})  # fmt: skip
     grounds = {g for d in designations if (r := reg.get(d["regime"])) for g in r.grounds}
     digest = hashlib.sha1()
@@ -194,17 +191,8 @@ def build_index(store: Store) -> ScreenIndex:
                        {p.entry_key: i for i, p in enumerate(profiles)})  # fmt: skip
 
 
-_CACHE: dict[str, ScreenIndex] = {}
-_LOCK = Lock()
-
-
+@per_state
 def get_index(store: Store) -> ScreenIndex:
     """The index of the store's current state: built once, reused until a resolution run or
     snapshot changes it (repeated queries in one process and the API share it)."""
-    state = store_state(store)
-    with _LOCK:
-        cached = _CACHE.get(store.url)
-        if cached is None or cached.state != state:
-            cached = build_index(store)
-            _CACHE[store.url] = cached
-        return cached
+    return build_index(store)

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from concord.errors import BadInput
+from concord.model.jurisdictions import code
 from concord.model.regimes import GROUNDS, registry
 from concord.resolve.names import STOPWORDS, name_tokens
 from concord.resolve.profiles import Profile, finish
@@ -32,7 +33,6 @@ RETRIEVED = 60  # entries retrieved by shared name keys, rarest keys first
 SCORED = 8  # of which the best by a quick name ratio are scored by the resolver
 ANY_SCHEMA = (None, "", "LegalEntity", "Thing")
 OTHER_SCHEMATA = ("Organization", "Company", "Vessel", "Airplane", "PublicBody")
-JURISDICTION_ALIASES = {"UK": "GB"}
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,7 @@ class Filters:
         exclude_sources: Any = (),
     ) -> Filters:
         """Filters from user strings, checked: an unknown value is BadInput."""
-        juris = {JURISDICTION_ALIASES.get(j.upper(), j.upper()) for j in jurisdictions}
-        known_juris = {r.jurisdiction for r in registry()}
-        if bad := sorted(juris - known_juris):
-            raise BadInput(f"unknown jurisdiction {bad[0]!r} (known: {sorted(known_juris)})")
+        juris = {code(j) for j in jurisdictions}
         if bad := sorted(set(regimes) - set(registry().regimes)):
             raise BadInput(f"unknown regime key {bad[0]!r} (see `concord regimes`)")
         if bad := sorted(set(grounds) - set(GROUNDS)):

@@ -19,6 +19,7 @@ from typing import Any, cast
 import yaml
 
 from concord.errors import BadInput
+from concord.model import jurisdictions
 from concord.sources.base import ParsedList
 
 Parser = Callable[[Mapping[str, bytes]], ParsedList]
@@ -103,11 +104,16 @@ def _source(source_id: str, data: dict[str, Any]) -> Source:
         )
         for f in data["formats"]
     )
+    # A government's list: its id names its jurisdiction (one rule, model/jurisdictions.py).
+    stated = jurisdictions.shown(str(data["jurisdiction"]))
+    jurisdiction = jurisdictions.of_source(source_id) or stated
+    if stated != jurisdiction:
+        raise ValueError(f"sources.yml: {source_id} says jurisdiction {stated!r}")
     return Source(
         id=source_id,
         publisher=str(data["publisher"]),
         title=str(data["title"]),
-        jurisdiction=str(data["jurisdiction"]),
+        jurisdiction=jurisdiction,
         min_ratio=float(data.get("min_ratio", 0.5)),
         urls=tuple(str(u) for u in data.get("urls", [])),
         formats=formats,

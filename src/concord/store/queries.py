@@ -8,105 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from concord.errors import NotFound
-from concord.model.dates import DateInterval, parse_iso
 from concord.model.regimes import registry
+from concord.store.designations import Designation as Designation
+from concord.store.designations import designation_set
 from concord.store.store import Store
 from concord.store.tables import entries, snapshots, statements
-
-DESIGNATION_PROPS = ("entity", "programId", "program", "listingDate", "startDate", "reason")
-
-
-@dataclass
-class Timeline:
-    """The accepted snapshots of one source, for turning snapshot ids into intervals."""
-
-    ids: list[int]
-    dates: list[date]
-
-    @classmethod
-    def load(cls, conn: Connection, source: str) -> Timeline:
-        query = (
-            sa.select(snapshots.c.id, snapshots.c.effective)
-            .where(snapshots.c.source == source, snapshots.c.status == "ok")
-            .order_by(snapshots.c.effective, snapshots.c.id)
-        )
-        rows = list(conn.execute(query))
-        return cls([r.id for r in rows], [r.effective for r in rows])
-
-    def before(self, snapshot_id: int) -> date | None:
-        """The date of the accepted snapshot just before `snapshot_id`."""
-        index = self.ids.index(snapshot_id)
-        return self.dates[index - 1] if index > 0 else None
-
-    def after(self, snapshot_id: int) -> date | None:
-        """The date of the accepted snapshot just after `snapshot_id`."""
-        index = self.ids.index(snapshot_id)
-        return self.dates[index + 1] if index + 1 < len(self.dates) else None
-
-    def as_of(self, when: date | None) -> date | None:
-        """The date of the snapshot that stands for the state on `when` (None: current)."""
-        if not self.dates:
-            return None
-        if when is None:
-            return self.dates[-1]
-        valid = [d for d in self.dates if d <= when]
-        return valid[-1] if valid else None
-
-
-@dataclass
-class Designation:
-    """One designation of one list entry under one regime, with its history."""
-
-    entry_key: str
-    source: str
-    sanction_id: str
-    regime: str | None
-    label: str
-    listed: DateInterval
-    listed_from_list: bool
-    first_seen: date
-    last_seen: date | None
-    delisted: DateInterval | None
-    reasons: list[str]
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "entry_key": self.entry_key,
-            "source": self.source,
-            "regime": self.regime,
-            "label": self.label,
-            "listed": self.listed.as_dict(),
-            "listed_from_list": self.listed_from_list,
-            "first_seen": self.first_seen.isoformat(),
-            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
-            "delisted": self.delisted.as_dict() if self.delisted else None,
-            "reasons": self.reasons,
-        }
-
-
-def _valid_at(day: date | None) -> Any:
-    if day is None:
-        return statements.c.last_snapshot.is_(None)
-    return sa.and_(
-        statements.c.first_seen <= day,
-        sa.or_(statements.c.last_seen.is_(None), statements.c.last_seen >= day),
-    )
-
-
-def _sources(conn: Connection, source: str | None) -> list[str]:
-    if source is not None:
-        return [source]
-    query = sa.select(snapshots.c.source).where(snapshots.c.status == "ok").distinct()
-    return sorted(r.source for r in conn.execute(query))
 
 
 def designations(
@@ -118,87 +30,17 @@ def designations(
 ) -> list[Designation]:
     """Designations in force as of `as_of` (current when None), oldest listing first.
 
-    With `entry_key`, every designation the entry ever had, ended ones included.
+    With `entry_key`, every designation the entry ever had, ended ones included. All read
+    from the one read model (`store/designations.py`).
     """
-    out: list[Designation] = []
-    if entry_key is not None:
-        source = entry_key.split(":", 1)[0]
-    with store.read() as conn:
-        for src in _sources(conn, source):
-            timeline = Timeline.load(conn, src)
-            day = timeline.as_of(as_of)
-            if day is None:
-                continue
-            out.extend(_source_designations(conn, src, timeline, day if as_of else None, entry_key))
-    if regime is not None:
-        out = [d for d in out if d.regime == regime]
-    return sorted(out, key=lambda d: (d.listed.until, d.entry_key))
-
-
-def _source_designations(
-    conn: Connection, source: str, timeline: Timeline, day: date | None, entry_key: str | None
-) -> list[Designation]:
-    live = sa.select(statements.c.entity_id).where(
-        statements.c.source == source,
-        statements.c.schema == "Sanction",
-        statements.c.prop == "entity",
-        _valid_at(day) if entry_key is None else statements.c.entry_key == entry_key,
-    )
-    query = (
-        sa.select(statements)
-        .where(
-            statements.c.source == source,
-            statements.c.entity_id.in_(live),
-            statements.c.prop.in_(DESIGNATION_PROPS),
-        )
-        .order_by(statements.c.first_seen)
-    )
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for row in conn.execute(query):
-        grouped[row.entity_id].append(row)
-    return [_designation(rows, timeline, day) for rows in grouped.values()]
-
-
-def _designation(rows: list[Any], timeline: Timeline, day: date | None) -> Designation:
-    def values(prop: str) -> list[str]:
-        live = [
-            r.value
-            for r in rows
-            if r.prop == prop and (r.last_seen is None or day is None or r.last_seen >= day)
-        ]
-        return sorted(set(live)) or sorted({r.value for r in rows if r.prop == prop})
-
-    runs = [r for r in rows if r.prop == "entity"]
-    # The run in force at `day` (or the current one): its start bounds the listing date.
-    run = next((r for r in reversed(runs) if day is None or r.first_seen <= day), runs[-1])
-    listed = DateInterval(timeline.before(run.first_snapshot), run.first_seen)
-    listing_dates = [d for d in (parse_iso(v) for v in values("listingDate")) if d]
-    from_list = bool(listing_dates)
-    if listing_dates:
-        listed = DateInterval.exact(min(listing_dates))
-    delisted = None
-    if run.last_snapshot is not None and (day is None or run.last_seen < day):
-        gone = timeline.after(run.last_snapshot)
-        delisted = DateInterval(run.last_seen, gone) if gone else None
-    regime = values("programId")
-    return Designation(
-        entry_key=run.entry_key,
-        source=run.source,
-        sanction_id=run.entity_id,
-        regime=regime[0] if regime else None,
-        label="; ".join(values("program")),
-        listed=listed,
-        listed_from_list=from_list,
-        first_seen=run.first_seen,
-        last_seen=run.last_seen,
-        delisted=delisted,
-        reasons=values("reason"),
-    )
+    return designation_set(store).select(source, regime, as_of, entry_key)
 
 
 def sources_summary(store: Store) -> list[dict[str, Any]]:
     """One row per source: snapshots, newest date, entries, Magnitsky-class entries."""
-    magnitsky = registry().magnitsky_keys()
+    mag: dict[str, int] = defaultdict(int)
+    for key in {(d.source, d.entry_key) for d in designation_set(store).select() if d.magnitsky}:
+        mag[key[0]] += 1
     rows = []
     with store.read() as conn:
         counts = {
@@ -218,17 +60,6 @@ def sources_summary(store: Store) -> list[dict[str, Any]]:
                 sa.select(entries.c.source, sa.func.count())
                 .where(entries.c.present.is_(True))
                 .group_by(entries.c.source)
-            ).all()
-        )
-        mag: dict[str, int] = dict(
-            conn.execute(
-                sa.select(statements.c.source, sa.func.count(sa.distinct(statements.c.entry_key)))
-                .where(
-                    statements.c.prop == "programId",
-                    statements.c.value.in_(magnitsky),
-                    statements.c.last_snapshot.is_(None),
-                )
-                .group_by(statements.c.source)
             ).all()
         )
     for source in sorted({s for s, _ in counts}):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -16,6 +18,7 @@ from concord.errors import BadInput
 from concord.store.tables import metadata, resolution_runs, snapshots
 
 DEFAULT_PATH = Path("var") / "concord.sqlite"
+T = TypeVar("T")
 
 
 def default_url() -> str:
@@ -58,6 +61,23 @@ class Store:
         if parsed.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        # What is derived from the store's state (read model, frame, indexes), keyed by name:
+        # (state, value). The one cache of derived data; see `per_state`.
+        self._derived: dict[str, tuple[tuple[int, int], Any]] = {}
+        self._derived_lock = threading.RLock()
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """`build()` once per store state (newest snapshot and resolution run), kept on this
+        store instance: the store changes only on ingest or resolve."""
+        with self.read() as conn:
+            state = Store.state(conn)
+        with self._derived_lock:
+            held = self._derived.get(name)
+            if held is None or held[0] != state:
+                held = (state, build())
+                self._derived[name] = held
+        value: T = held[1]
+        return value
 
     @property
     def is_sqlite(self) -> bool:
@@ -125,3 +145,15 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def per_state(func: Callable[[Store], T]) -> Callable[[Store], T]:
+    """Decorate a function of the store whose answer depends only on the store's state: it is
+    computed once per state and kept on the store (`Store.derived`)."""
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def wrapper(store: Store) -> T:
+        return store.derived(name, lambda: func(store))
+
+    return wrapper

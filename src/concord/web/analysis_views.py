@@ -6,8 +6,6 @@ follows an ingest or a resolution run, a page answers from memory.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -33,24 +31,11 @@ from concord.store import Store
 
 T = TypeVar("T")
 MISSING_UNDER = ("magnitsky", "human_rights", "corruption")
-_MEMO: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_MEMO_SIZE = 64
-_LOCK = threading.Lock()
 
 
 def _memo(store: Store, frame: Frame, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    full = (store.url, frame.state, *key)
-    with _LOCK:
-        if full in _MEMO:
-            _MEMO.move_to_end(full)
-            found: T = _MEMO[full]
-            return found
-    value = compute()
-    with _LOCK:
-        _MEMO[full] = value
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return value
+    """An answer computed once per frame (the frame is kept per store state on the store)."""
+    return frame.memo(key, compute)
 
 
 def parse_day(text: str | None, name: str = "as_of") -> date | None:
@@ -72,21 +57,23 @@ class Params:
     as_of: date | None = None
     country: str | None = None
     jurisdiction: str | None = None
+    unstated: str = "include"
 
     @classmethod
     def make(cls, grounds: str = "", regimes: str = "", as_of: str = "", country: str = "",
-             jurisdiction: str = "") -> Params:  # fmt: skip
+             jurisdiction: str = "", unstated: str = "") -> Params:  # fmt: skip
         """Checked filters; BadInput names a bad value."""
         params = cls(grounds or "any", regimes or "magnitsky", parse_day(as_of),
                      country.strip().upper() or None,
-                     jurisdiction_code(jurisdiction) if jurisdiction else None)  # fmt: skip
+                     jurisdiction_code(jurisdiction) if jurisdiction else None,
+                     unstated or "include")  # fmt: skip
         params.flt  # noqa: B018  (validates grounds and regimes)
         return params
 
     @property
     def flt(self) -> Filter:
         """The analysis filter."""
-        return Filter(self.grounds, self.regimes)
+        return Filter(self.grounds, self.regimes, self.unstated)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form (and the values the filter form shows)."""
@@ -101,7 +88,7 @@ def choices() -> dict[str, Any]:
 def coverage_rows(store: Store, params: Params) -> list[dict[str, Any]]:
     """Every row of the coverage matrix that passes the filters."""
     frame = load_frame(store)
-    key = ("coverage", params.grounds, params.regimes, params.as_of)
+    key = ("coverage", params.flt, params.as_of)
     rows = _memo(store, frame, key, lambda: coverage(frame, params.flt, params.as_of))
     if params.country:
         rows = [r for r in rows if r["country"] == params.country]
@@ -131,7 +118,7 @@ def coverage_page(
 def gaps_index(store: Store, params: Params) -> dict[str, Any]:
     """For every ordered pair of jurisdictions: how many targets one has and the other lacks."""
     frame = load_frame(store)
-    key = ("gap_counts", params.grounds, params.regimes, params.as_of)
+    key = ("gap_counts", params.flt, params.as_of)
     rows = _memo(store, frame, key, lambda: gap_counts(frame, params.flt, params.as_of))
     return {"title": "Gaps between jurisdictions", "filters": params.as_dict(),
             "choices": choices(), "pairs": rows}  # fmt: skip
@@ -156,6 +143,7 @@ def gap_page(store: Store, query: GapQuery, params: Params) -> dict[str, Any]:
             "since": query.since.isoformat() if query.since else None,
             "total": len(rows), "delisted": sum(1 for r in rows if r["kind"] == "delisted"),
             "possible": sum(1 for r in rows if r.get("possible_match")),
+            "unstated": sum(1 for r in rows if r["ground"].startswith("unstated")),
             "exclude_possible": query.exclude_possible, "rows": rows}  # fmt: skip
 
 

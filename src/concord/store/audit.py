@@ -1,8 +1,10 @@
-"""The audit log: every write through the web application or the account commands.
+"""The audit log: every write a person makes, whatever the interface (web, API, CLI).
 
-One row per write: who (`actor`), what (`action` and `subject`), when (`at`, UTC), and the
-state before and after as JSON. Rows are written in the transaction of the write they record
-where the write is ours, so a change and its audit row stand or fall together.
+One row per write: who (`actor`: the web user, or on the command line `--by`, else
+CONCORD_USER or the OS login), what (`action` and `subject`), when (`at`, UTC), and the
+state before and after as JSON. Rows are written in the transaction of the write they
+record, by the library function that writes, so a change and its audit row stand or fall
+together and no interface can forget one.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from concord.store import Store
+from concord.store.store import Store
 from concord.store.tables import audit_log
 
 Json = dict[str, Any] | None
