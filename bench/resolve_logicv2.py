@@ -24,7 +24,8 @@ from concord.resolve.evaluate import read_pairs
 from concord.resolve.profiles import load_profiles
 from concord.resolve.score import compare
 from concord.store import Store
-from concord.store.tables import entries, statements
+from concord.store.statement_table import statements
+from concord.store.tables import entries
 
 PAIRS = Path(__file__).resolve().parent / "resolve_eval" / "pairs.csv"
 

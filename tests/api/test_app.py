@@ -127,6 +127,14 @@ def test_search(client: TestClient) -> None:
     by_key = client.get("/api/targets", params={"q": KADYROV}).json()["targets"]
     assert [k for t in by_key for k in t["entries"]] == [KADYROV]
     assert "No target matches" in client.get("/targets?q=zzzqqq", headers=HTML).text
+    # Any script or word order, through the screening name index: us-ofac:29220 is CHEN,
+    # Quanguo; us-ofac:29219 ZHU, Hailun (us-ofac/2021-04-25/sdn.csv).
+    page = client.get("/targets", params={"q": "陈全国"}, headers=HTML).text
+    assert "us-ofac:29220" in page
+    zhu = client.get("/api/targets", params={"q": "zhu hailun"}).json()["targets"]
+    assert "us-ofac:29219" in zhu[0]["entries"]
+    fragment = client.get("/api/targets", params={"q": "Quangu"}).json()["targets"]
+    assert any("us-ofac:29220" in t["entries"] for t in fragment)
 
 
 def test_sources_page_shows_refused_files(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from concord.ingest import ingest_files, ingest_mirror
 from concord.store import Store
-from concord.store.tables import snapshots, statements
+from concord.store.statement_table import statements
+from concord.store.tables import snapshots
 from tests.conftest import BAD
 
 # Facts of named snapshots (PROVENANCE.md), never mirror totals: the mirror grows.

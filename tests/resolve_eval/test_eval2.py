@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from concord.resolve.evaluate import measures, outcomes, read_strata_pairs
 from concord.resolve.names import name_tokens
 from concord.store import Store
-from concord.store.tables import entries, statements
+from concord.store.statement_table import statements
+from concord.store.tables import entries
 
 PAIRS = Path(__file__).resolve().parents[2] / "bench" / "resolve_eval2" / "pairs.csv"
 STRATA = {"no-date", "initials", "patronymic", "translit", "dob-conflict", "common", "plain",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from concord.store import Store
 from concord.store.queries import designations, entry_detail, entry_rows, export_entities
-from concord.store.tables import statements
+from concord.store.statement_table import statements
 from tests.conftest import REFERENCE
 
 

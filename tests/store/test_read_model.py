@@ -101,6 +101,22 @@ def test_a_relisted_designation_keeps_its_first_date_and_says_when_it_came_back(
     assert listing.listed == found.listed
 
 
+def test_a_rekeyed_entry_carries_its_designation(resolved_store: Store) -> None:
+    """OFAC listed Ramzan Kadyrov twice: us-ofac:36459 (RUSSIA-EO14024 among its tags) and
+    23343 (MAGNIT, GLOMAG). Between us-ofac/2022-11-09 and 2022-11-14 it merged them: 36459
+    is gone and 23343 carries RUSSIA-EO14024. The designation under US-RUSHAR is one, dated
+    as 36459's was, not a new one of November 2022."""
+    before, after = sdn_rows("2022-11-09"), sdn_rows("2022-11-14")
+    assert "RUSSIA-EO14024" in before["36459"][3] and "RUSSIA-EO14024" not in before["23343"][3]
+    assert "36459" not in after and "RUSSIA-EO14024" in after["23343"][3]
+    old = _one(resolved_store, "us-ofac:36459", "US-RUSHAR")
+    new = _one(resolved_store, "us-ofac:23343", "US-RUSHAR")
+    assert old.target_id == new.target_id is not None
+    assert old.runs[-1].end == date(2022, 11, 14) == new.first_seen
+    assert new.listed == old.listed and new.listed.until < date(2022, 11, 9)
+    assert "re-keyed from us-ofac:36459" in new.warnings
+
+
 def test_glomag_grounds_are_unstated_and_the_filter_says_so(resolved_store: Store) -> None:
     frame = load_frame(resolved_store)
     found = _one(resolved_store, "us-ofac:23288", "US-GLOMAG")  # TESIC, GLOMAG

@@ -21,11 +21,10 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 import yaml
-from sqlalchemy.engine import Connection
 
-from concord.store.tables import statements
+from concord.store import Store
+from concord.store.values import current_values
 
 if TYPE_CHECKING:
     from concord.analysis.frame import Listing
@@ -64,18 +63,14 @@ def choose(votes: Iterable[str]) -> str | None:
 
 
 def target_countries(
-    conn: Connection, targets: dict[str, str], listings: Iterable[Listing]
+    store: Store, targets: dict[str, str], listings: Iterable[Listing]
 ) -> dict[str, TargetCountry]:
     """The target country of every target (entry key -> target id in `targets`)."""
     nationality: dict[str, list[str]] = defaultdict(list)
     place: dict[str, list[str]] = defaultdict(list)
-    query = sa.select(statements.c.entry_key, statements.c.prop, statements.c.value).where(
-        statements.c.schema.in_(HOLDERS),
-        statements.c.prop.in_(NATIONALITY + PLACE),
-        statements.c.last_snapshot.is_(None),
-    )
     seen = set()
-    for key, prop, value in conn.execute(query):
+    for key, _, _, prop, value in current_values(store, props=NATIONALITY + PLACE,
+                                                 schemata=HOLDERS):  # fmt: skip
         tid = targets.get(key)
         if tid is None or (key, prop, value) in seen:
             continue

@@ -239,8 +239,8 @@ def build_frame(store: Store) -> Frame:
         }  # fmt: skip
         listings = _listings(store, members)
         targets = {x.entry_key: x.target_id for x in listings} | members
-        links = _links(conn, info, targets)
-        countries = target_countries(conn, targets, listings)
+        links = _links(store, info, targets)
+        countries = target_countries(store, targets, listings)
         possible = _possible(conn, info, targets)
     names: dict[str, str] = {}
     schemata: dict[str, str] = {}
@@ -282,20 +282,20 @@ def _listings(store: Store, members: dict[str, str]) -> list[Listing]:
     A designation under a regime the registry lacks is left out of the analyses (ingest
     warned of its label)."""
     return [
-        Listing.of(members.get(d.entry_key) or make_target_id([d.entry_key]), d)
+        Listing.of(d.target_id or members.get(d.entry_key) or make_target_id([d.entry_key]), d)
         for d in designation_set(store).all
         if d.regime is not None and d.jurisdiction in JURISDICTIONS
     ]
 
 
 def _links(
-    conn: Connection, info: dict[str, tuple[str, str, str]], targets: dict[str, str]
+    store: Store, info: dict[str, tuple[str, str, str]], targets: dict[str, str]
 ) -> list[tuple[str, str, str, str]]:
     from concord.analysis.links import list_links
 
     by_entity = {entity: key for key, (_, _, entity) in info.items()}
     out = []
-    for a, b, role, stated in list_links(conn, by_entity):
+    for a, b, role, stated in list_links(store, by_entity):
         ta, tb = targets.get(a), targets.get(b)
         if ta and tb and ta != tb:
             out.append((ta, tb, role, stated))

@@ -11,54 +11,37 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from concord.store.tables import statements
+from concord.store import Store
+from concord.store.values import current_values
 
 UN_REF = re.compile(r"\b([A-Z]{2}[ie]\.\d{3})\b")
 
 
-def list_links(conn: Connection, by_entity: dict[str, str]) -> Iterator[tuple[str, str, str, str]]:
+def list_links(store: Store, by_entity: dict[str, str]) -> Iterator[tuple[str, str, str, str]]:
     """(entry a, entry b, role, entry key that states it) for every current link."""
-    yield from _unknown_links(conn, by_entity)
-    yield from _un_reference_links(conn)
+    yield from _unknown_links(store, by_entity)
+    yield from _un_reference_links(store)
 
 
-def _unknown_links(
-    conn: Connection, by_entity: dict[str, str]
-) -> Iterator[tuple[str, str, str, str]]:
-    query = sa.select(
-        statements.c.entity_id, statements.c.entry_key, statements.c.prop, statements.c.value
-    ).where(
-        statements.c.schema == "UnknownLink",
-        statements.c.prop.in_(("subject", "object", "role")),
-        statements.c.last_snapshot.is_(None),
-    )
+def _unknown_links(store: Store, by_entity: dict[str, str]) -> Iterator[tuple[str, str, str, str]]:
     links: dict[str, dict[str, str]] = defaultdict(dict)
-    for entity, key, prop, value in conn.execute(query):
-        links[entity][prop] = value
-        links[entity]["_stated"] = key
+    for found in current_values(store, props=("subject", "object", "role"),
+                                schemata=("UnknownLink",)):  # fmt: skip
+        links[found.entity_id][found.prop] = found.value
+        links[found.entity_id]["_stated"] = found.entry_key
     for parts in links.values():
         a, b = by_entity.get(parts.get("subject", "")), by_entity.get(parts.get("object", ""))
         if a and b:
             yield a, b, parts.get("role", "linked"), parts["_stated"]
 
 
-def _un_reference_links(conn: Connection) -> Iterator[tuple[str, str, str, str]]:
+def _un_reference_links(store: Store) -> Iterator[tuple[str, str, str, str]]:
     owners: dict[str, set[str]] = defaultdict(set)
-    refs = sa.select(statements.c.entry_key, statements.c.value).where(
-        statements.c.prop == "unscId", statements.c.last_snapshot.is_(None)
-    )
-    for key, ref in conn.execute(refs):
-        owners[ref].add(key)
-    notes = sa.select(statements.c.entry_key, statements.c.value).where(
-        statements.c.prop == "notes",
-        statements.c.source.in_(("gb-ofsi", "gb-fcdo", "un-sc")),
-        statements.c.last_snapshot.is_(None),
-    )
+    for found in current_values(store, props=("unscId",)):
+        owners[found.value].add(found.entry_key)
+    notes = current_values(store, props=("notes",), sources=("gb-ofsi", "gb-fcdo", "un-sc"))
     seen = set()
-    for key, text in conn.execute(notes):
+    for key, _, _, _, text in notes:
         for ref in UN_REF.findall(text):
             for other in owners.get(ref, ()):
                 if other != key and (key, other) not in seen:

@@ -29,13 +29,14 @@ from concord.ingest.folders import (
 from concord.ingest.series import run_series
 from concord.sources.registry import Source, get_source, sources
 from concord.store.store import Store
-from concord.store.tables import entries, snapshots, statements
+from concord.store.tables import snapshots
 from concord.store.writer import (
     Changes,
     Known,
     PreparedSnapshot,
     SnapshotInput,
     SnapshotWriter,
+    forget_source,
     load_known,
     prepare,
     write_prepared,
@@ -237,11 +238,7 @@ def rebuild_source(store: Store, source: str, extra: SnapshotFolder) -> Changes:
     replay = sorted((_snapshot_input(f, src) for f in folders), key=lambda s: s.effective)
     changes = Changes()
     with store.begin() as conn:
-        for table in (statements, entries):
-            conn.execute(table.delete().where(table.c.source == source))
-        conn.execute(
-            snapshots.delete().where(snapshots.c.source == source, snapshots.c.status == "ok")
-        )
+        forget_source(conn, source)
         known: Known = {}
         for snap in replay:
             prepared = prepare(snap, known)

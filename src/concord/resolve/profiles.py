@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from rigour.text import remove_bracketed_text
 
 from concord.model.regimes import registry
 from concord.resolve.names import legal_forms, name_tokens, org_name_tokens
 from concord.store import Store
-from concord.store.tables import entries, statements
+from concord.store.tables import entries
+from concord.store.values import current_values, last_values_of_delisted
 
 TARGET_SCHEMATA = ("Person", "Organization", "LegalEntity", "Company", "Vessel", "Airplane")
 NAME_PROPS = ("name", "alias", "previousName")
@@ -134,22 +136,10 @@ def load_profiles(
     )
     if not delisted:
         query = query.where(entries.c.present.is_(True))
-    columns = (statements.c.entry_key, statements.c.schema, statements.c.prop,
-               statements.c.value)  # fmt: skip
-    stmt_query = sa.select(*columns).where(statements.c.last_snapshot.is_(None))
-    last_query = (
-        sa.select(*columns)
-        .join(entries, entries.c.entry_key == statements.c.entry_key)
-        .where(entries.c.present.is_(False), statements.c.last_seen == entries.c.last_seen)
-    )
     if sources:
         query = query.where(entries.c.source.in_(sources))
-        stmt_query = stmt_query.where(statements.c.source.in_(sources))
-        last_query = last_query.where(statements.c.source.in_(sources))
     if keys:
         query = query.where(entries.c.entry_key.in_(keys))
-        stmt_query = stmt_query.where(statements.c.entry_key.in_(keys))
-        last_query = last_query.where(statements.c.entry_key.in_(keys))
     profiles: dict[str, Profile] = {}
     with store.read() as conn:
         for row in conn.execute(query):
@@ -157,19 +147,21 @@ def load_profiles(
                 row.entry_key, row.source, row.entity_id, row.schema, row.caption,
                 present=bool(row.present),
             )  # fmt: skip
-        for key, schema, prop, value in conn.execute(stmt_query):
-            profile = profiles.get(key)
-            if profile is not None:
-                _apply(profile, prop, value, schema)
-        if delisted:
-            for key, schema, prop, value in conn.execute(last_query):
-                profile = profiles.get(key)
-                if profile is not None and not profile.present:
-                    _apply(profile, prop, value, schema)
+    for found in current_values(store, sources=sources or None, keys=keys or None):
+        profile = profiles.get(found.entry_key)
+        if profile is not None:
+            _apply(profile, found.prop, found.value, found.schema)
+    if delisted:
+        for found in last_values_of_delisted(store, sources=sources or None, keys=keys or None):
+            profile = profiles.get(found.entry_key)
+            if profile is not None and not profile.present:
+                _apply(profile, found.prop, found.value, found.schema)
     return [finish(p) for p in profiles.values()]
 
 
-_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+def _unbracketed(name: str) -> str:
+    """The name without what it adds in brackets (rigour's rule), spaces closed up."""
+    return " ".join(remove_bracketed_text(name).split())
 
 
 def _with_short_forms(profile: Profile) -> list[str]:
@@ -177,7 +169,7 @@ def _with_short_forms(profile: Profile) -> list[str]:
     acronym, a former name), which lists give or leave out at will."""
     if profile.schema == "Person":
         return profile.names
-    short = (_PARENTHESES.sub("", name).strip() for name in profile.names)
+    short = (_unbracketed(name) for name in profile.names)
     return list(dict.fromkeys([*profile.names, *(s for s in short if s)]))
 
 
@@ -195,7 +187,7 @@ def finish(profile: Profile) -> Profile:
     profile.forms = [(name, tokens) for tokens, name in forms.items()]
     if profile.schema != "Person":
         profile.legal_forms = frozenset(legal_forms(n) for n in profile.names) - {""}
-        short = _PARENTHESES.sub("", profile.caption).strip()
+        short = _unbracketed(profile.caption)
         profile.primary = [t for t in {fold(profile.caption), fold(short)} if t]
     profile.sorted_forms = frozenset(" ".join(sorted(t)) for _, t in profile.forms)
     return profile

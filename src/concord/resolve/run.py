@@ -27,9 +27,9 @@ from concord.store.tables import (
     profile_digests,
     profile_marks,
     resolution_runs,
-    statements,
     target_members,
 )
+from concord.store.values import current_values
 
 # Part of every profile digest: bump it when profiles, blocking or scoring change, so the
 # next run rescores everything instead of trusting scores the old code made.
@@ -281,12 +281,9 @@ def entry_table(store: Store) -> list[dict[str, Any]]:
     """One row per current list entry: key, source, the list's own identifiers as written,
     schema, primary name, dates of birth and target id (empty before `concord resolve`)."""
     births: dict[str, set[str]] = {}
+    for found in current_values(store, props=("birthDate",)):
+        births.setdefault(found.entry_key, set()).add(found.value)
     with store.read() as conn:
-        for key, value in conn.execute(
-            sa.select(statements.c.entry_key, statements.c.value).where(
-                statements.c.prop == "birthDate", statements.c.last_snapshot.is_(None))
-        ):  # fmt: skip
-            births.setdefault(key, set()).add(value)
         targets = dict(conn.execute(sa.select(target_members.c.entry_key,
                                               target_members.c.target_id)).all())  # fmt: skip
         rows = conn.execute(sa.select(entries).where(entries.c.present.is_(True))
@@ -334,13 +331,10 @@ def review_queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     """
     magnitsky = registry().magnitsky_keys()
     judged = set(judgements.current(store))
+    hot = {v.entry_key for v in current_values(store, props=("programId",), value_in=magnitsky)}
     with store.read() as conn:
         pairs = conn.execute(sa.select(match_pairs).where(
             match_pairs.c.decision.in_(("possible", "refused")))).all()  # fmt: skip
-        hot = {r.entry_key for r in conn.execute(
-            sa.select(statements.c.entry_key).where(
-                statements.c.prop == "programId", statements.c.value.in_(magnitsky),
-                statements.c.last_snapshot.is_(None)))}  # fmt: skip
         names = dict(conn.execute(sa.select(entries.c.entry_key, entries.c.caption)).all())
         members = dict(conn.execute(sa.select(target_members.c.entry_key,
                                               target_members.c.target_id)).all())  # fmt: skip

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from followthemoney import Property, StatementEntity, registry
 from followthemoney.util import sanitize_text
+from rigour.text import remove_bracketed_text
 
 from concord.errors import ParseError
 from concord.sources.base import decode_text
@@ -32,8 +33,8 @@ _YEAR = re.compile(r"(?:circa|c\.|approximately|approx\.?|about)?\s*(\d{4})", re
 _YEARS = re.compile(r"(?:circa|c\.|between)?\s*(\d{4})\s*(?:-|–|to|and)\s*(\d{4})", re.I)
 _NUMBERED = re.compile(r"\(\d{1,2}(?:\s*-\s*\d{1,2})?\)")
 _NOW = re.compile(r"\b(?:now|currently)\s+(?:the\s+)?([^()]+)", re.I)
-_REMARK = re.compile(r"\s*\([^()]*\)\s*")
-# Country spellings of the UK lists that FtM does not read (checked on the real files).
+# Country spellings of the UK lists that neither FtM nor rigour's territory lookup reads
+# (checked on the real files and with rigour.territories.lookup_territory).
 _COUNTRY_FIXES = {
     "congo (democratic republic)": "cd",
     "occupied palestinian territories": "ps",
@@ -168,7 +169,7 @@ def country_code(text: str) -> str | None:
     if code is None and (m := _NOW.search(text)):
         code = registry.country.clean_text(m[1].strip(" .,)"))
     if code is None and "(" in text:
-        code = registry.country.clean_text(_REMARK.sub(" ", text).strip(" .,"))
+        code = registry.country.clean_text(remove_bracketed_text(text).strip(" .,"))
     return code
 
 

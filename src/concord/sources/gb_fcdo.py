@@ -36,6 +36,7 @@ from followthemoney import StatementEntity
 from concord.errors import ParseError
 from concord.model import entities
 from concord.sources import base
+from concord.sources.dates import month_number, partial_date
 from concord.sources.gb_common import (
     NAME_COLUMNS,
     SCHEMAS,
@@ -101,7 +102,6 @@ VOCABULARY = {
     "Name type": ("Primary Name", "Primary Name Variation", "Alias"),
 }
 _REPORT_DATE = re.compile(r"report date\s*:?\s*(\d{1,2})[- ]([a-z]{3})[a-z]*[- ](\d{4})", re.I)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 Row = dict[str, str]
 
@@ -121,12 +121,9 @@ def report_date(text: str) -> date | None:
     (datetime.date(2026, 10, 8), None)
     """
     m = _REPORT_DATE.search(text)
-    if m is None or m[2].casefold() not in _MONTHS:
-        return None
-    try:
-        return date(int(m[3]), _MONTHS.index(m[2].casefold()) + 1, int(m[1]))
-    except ValueError:
-        return None
+    month = month_number(m[2]) if m is not None else None
+    found = partial_date(m[3], month, m[1]) if m is not None and month else None
+    return date.fromisoformat(found) if found else None
 
 
 def split_rows(filename: str, rows: Sequence[Sequence[str]]) -> base.ParsedList:

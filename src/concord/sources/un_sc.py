@@ -27,6 +27,7 @@ from normality import slugify
 from concord.errors import ParseError
 from concord.model import entities
 from concord.sources import base
+from concord.sources.dates import month_number
 from concord.sources.xmlsafe import parse_root
 
 SOURCE = "un-sc"
@@ -50,8 +51,6 @@ _ELEMENTS = (
 KNOWN = frozenset(_ELEMENTS.split())
 # "na" in NATIONALITY means "not available", not Namibia.
 NO_COUNTRY = frozenset({"", "na", "n/a", "unknown"})
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec"
-MONTHS = {month: number for number, month in enumerate(_MONTHS.split(), 1)}
 _MONTH_YEAR = re.compile(r"\b([a-z]{3})[a-z]*\.?\s+(?:and\s+([a-z]{3})[a-z]*\.?\s+)?(\d{4})\b")
 
 
@@ -76,7 +75,7 @@ def birth_dates(element: Mapping[str, str]) -> list[str]:
     note = (element.get("NOTE") or "").strip().lower()
     year = (element.get("YEAR") or "").strip()
     if year.isdigit():
-        month = MONTHS.get(note.rstrip(".")[:3]) if note and len(note) <= 10 else None
+        month = month_number(note) if note and len(note) <= 10 else None
         return [f"{year}-{month:02d}" if month else year]
     start, end = (element.get(k) or "" for k in ("FROM_YEAR", "TO_YEAR"))
     if start.isdigit() and end.isdigit() and 0 <= int(end) - int(start) <= 20:
@@ -91,7 +90,7 @@ def _month_year_note(note: str) -> list[str]:
     if match is None:
         return []
     first, second, year = match.groups()
-    months = [MONTHS[m] for m in (first, second) if m in MONTHS]
+    months = [n for m in (first, second) if m and (n := month_number(m))]
     return [f"{year}-{m:02d}" for m in months]
 
 

@@ -12,6 +12,11 @@ A designation is one list entry under one regime. Its facts, by rule (docs/analy
 - **The same designation**: when a list relabels a regime between snapshots (DFAT's
   `Autonomous (Thematic)` became `... Thematic - Human Rights`), the entry's designation
   under the new label carries on the old one (`Regime.continues`), with its listed date.
+- **A re-keyed entry**: when a list drops an entry and, in the same snapshot, lists another
+  entry of the same target (the last resolution run's) under the same regime (OFAC merging
+  Kadyrov's duplicate entry 36459 into 23343, a moved Canadian schedule), the new
+  designation carries on the old one's listed date, unless the list states its own date for
+  it (then the list is right: the UK re-designated Iran nuclear entries on 2023-10-18).
 - **Runs**: the spans in which it was listed, from the first snapshot that shows it to the
   first that no longer does; the first run starts at the listed date. A designation delisted
   and listed again (Iran's oil company under US-IRAN, 2016-2018) keeps its first listed
@@ -39,8 +44,9 @@ from sqlalchemy.engine import Connection
 from concord.model import jurisdictions
 from concord.model.dates import DateInterval, parse_iso
 from concord.model.regimes import Regime, registry
+from concord.store.statement_table import statements
 from concord.store.store import Store, per_state
-from concord.store.tables import snapshots, statements
+from concord.store.tables import snapshots, target_members
 
 PROPS = ("entity", "programId", "program", "listingDate", "startDate", "modifiedAt", "reason")
 
@@ -65,6 +71,8 @@ class Designation:
     entry_key: str
     source: str
     jurisdiction: str
+    # The target the last resolution run put the entry in (None before any run).
+    target_id: str | None
     sanction_ids: tuple[str, ...]
     regime: str | None
     label: str
@@ -113,6 +121,7 @@ class Designation:
             "entry_key": self.entry_key,
             "source": self.source,
             "jurisdiction": self.jurisdiction,
+            "target_id": self.target_id,
             "regime": self.regime,
             "label": self.label,
             "grounds": list(self.grounds),
@@ -210,13 +219,16 @@ def designation_set(store: Store) -> DesignationSet:
         grouped: dict[str, list[Any]] = defaultdict(list)
         for row in conn.execute(query):
             grouped[row.entity_id].append(row)
+        members = dict(
+            conn.execute(sa.select(target_members.c.entry_key, target_members.c.target_id)).all()
+        )
     built = [
-        d
+        replace(d, target_id=members.get(d.entry_key))
         for rows in grouped.values()
         if rows[0].source in timelines
         and (d := _designation(rows, timelines[rows[0].source])) is not None
     ]
-    return DesignationSet(_carry_relabels(built))
+    return DesignationSet(_carry_rekeyed(_carry_relabels(built)))
 
 
 def _dates(rows: Iterable[Any], prop: str) -> list[date]:
@@ -247,6 +259,7 @@ def _designation(rows: list[Any], timeline: _Timeline) -> Designation | None:
         entry_key=first.entry_key,
         source=source,
         jurisdiction=jurisdictions.of_source(source) or source,
+        target_id=None,
         sanction_ids=(first.entity_id,),
         regime=regime.key if regime else None,
         label="; ".join(labels),
@@ -343,3 +356,31 @@ def _carry(old: Designation, new: Designation) -> Designation:
         statement_ids=(*old.statement_ids, *new.statement_ids),
         warnings=(*old.warnings, *new.warnings, f"relabelled from {old.regime}"),
     )
+
+
+def _carry_rekeyed(found: list[Designation]) -> list[Designation]:
+    """A designation of an entry that replaced another of the same target, list and regime
+    in the snapshot where the other ended carries the other's listed date, unless the list
+    states a date of its own for it. The old entry keeps its ended designation."""
+    by_key: dict[tuple[str, str, str], list[Designation]] = defaultdict(list)
+    for d in found:
+        if d.target_id is not None and d.regime is not None:
+            by_key[(d.target_id, d.source, d.regime)].append(d)
+    carried: dict[int, Designation] = {}
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        for d in group:
+            if d.listed_from_list:
+                continue
+            olds = [p for p in group
+                    if p.entry_key != d.entry_key and p.runs[-1].end == d.first_seen
+                    and p.listed.until < d.listed.until]  # fmt: skip
+            if olds:
+                old = min(olds, key=lambda p: p.listed.until)
+                carried[id(d)] = replace(
+                    d, listed=old.listed, listed_basis=old.listed_basis,
+                    runs=(replace(d.runs[0], start=min(d.runs[0].start, old.listed.until)),
+                          *d.runs[1:]),
+                    warnings=(*d.warnings, f"re-keyed from {old.entry_key}"))  # fmt: skip
+    return [carried.get(id(d), d) for d in found]

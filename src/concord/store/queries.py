@@ -17,8 +17,9 @@ from concord.errors import NotFound
 from concord.model.regimes import registry
 from concord.store.designations import Designation as Designation
 from concord.store.designations import designation_set
+from concord.store.statement_table import statements
 from concord.store.store import Store
-from concord.store.tables import entries, snapshots, statements
+from concord.store.tables import entries, snapshots
 
 
 def designations(

@@ -22,8 +22,9 @@ from followthemoney import StatementEntity
 from sqlalchemy.engine import Connection
 
 from concord.errors import Conflict
+from concord.store.statement_table import statements
 from concord.store.store import Store
-from concord.store.tables import entries, snapshots, statements
+from concord.store.tables import entries, snapshots
 
 BATCH = 500
 Known = dict[str, tuple[dict[str, str], bool]]
@@ -390,3 +391,12 @@ def write_refused(store: Store, snap: SnapshotInput, message: str) -> int:
     """Record a refused snapshot (the source's current state is untouched)."""
     with store.begin() as conn:
         return insert_snapshot_row(conn, snap, "refused", message=message)
+
+
+def forget_source(conn: Connection, source: str) -> None:
+    """Delete a source's statements, entries and accepted snapshots inside the caller's
+    transaction (before its history is replayed with an older snapshot)."""
+    for table in (statements, entries):
+        conn.execute(table.delete().where(table.c.source == source))
+    conn.execute(snapshots.delete().where(snapshots.c.source == source,
+                                          snapshots.c.status == "ok"))  # fmt: skip

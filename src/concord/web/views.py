@@ -18,6 +18,7 @@ from concord.errors import BadInput, NotFound
 from concord.model import jurisdictions
 from concord.model.regimes import registry
 from concord.resolve import judgements
+from concord.resolve.names import name_tokens
 from concord.resolve.run import name_matches, target
 from concord.sources.registry import sources
 from concord.store import Store, queries
@@ -25,6 +26,8 @@ from concord.store.designations import designation_set
 from concord.store.tables import entries, resolution_runs, target_members
 
 SEARCH_LIMIT = 100
+SEARCH_HITS = 20  # targets a name search returns from the screening index
+SEARCH_THRESHOLD = 0.5  # lower than screening's alerts: a search shows near names too
 T = TypeVar("T")
 
 
@@ -152,31 +155,48 @@ def regime_page(store: Store, key: str) -> dict[str, Any]:
 
 
 def search_targets(store: Store, q: str) -> dict[str, Any]:
-    """Targets whose entries' names contain `q` or all its words in any order, script or
-    case (or whose id or entry key is `q`)."""
+    """Targets by name in any word order, script or transliteration, through the name index
+    screening uses (`陈全国`, `zhu hailun`), then entries whose name holds `q` as typed (a
+    fragment such as `Quangu`); or the target of an entry key or target id."""
     text = q.strip()
     if len(text) < 2 or any(ord(c) < 32 for c in text):
         raise BadInput("type at least two characters of a name, an entry key or a target id")
-    query = (
-        sa.select(target_members.c.target_id, entries.c.entry_key, entries.c.source,
-                  entries.c.schema, entries.c.caption)
-        .join(entries, entries.c.entry_key == target_members.c.entry_key)
-        .where(sa.or_(name_matches(text),
-                      entries.c.entry_key == text,
-                      target_members.c.target_id == text))
-        .order_by(entries.c.caption)
-        .limit(SEARCH_LIMIT)
-    )  # fmt: skip
-    with store.read() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
     grouped: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        item = grouped.setdefault(row["target_id"], {"target_id": row["target_id"], "names": [],
-                                                     "entries": []})  # fmt: skip
-        if row["caption"] not in item["names"]:
-            item["names"].append(row["caption"])
-        item["entries"].append(row["entry_key"])
-    found = list(grouped.values())
+
+    def add(target_id: str, name: str, keys: list[str], score: float | None) -> None:
+        item = grouped.setdefault(target_id, {"target_id": target_id, "names": [],
+                                              "entries": [], "score": score})  # fmt: skip
+        if name and name not in item["names"]:
+            item["names"].append(name)
+        item["entries"].extend(k for k in keys if k not in item["entries"])
+
+    from concord.screen import get_index
+    from concord.screen.query import Query, screen
+
+    index = get_index(store)
+    if ":" not in text and not text.startswith("ct-"):
+        for hit in screen(index, Query([text], threshold=SEARCH_THRESHOLD, limit=SEARCH_HITS)):
+            add(hit.target.target_id, hit.matched_name, [hit.matched_entry], round(hit.score, 3))
+            add(hit.target.target_id, hit.target.caption, hit.target.entry_keys, None)
+    rows: list[dict[str, Any]] = []
+    if not grouped:
+        query = (
+            sa.select(target_members.c.target_id, entries.c.entry_key, entries.c.caption)
+            .join(entries, entries.c.entry_key == target_members.c.entry_key)
+            .where(sa.or_(entries.c.entry_key == text, target_members.c.target_id == text)
+                   if ":" in text or text.startswith("ct-") else name_matches(text))
+            .order_by(entries.c.caption)
+            .limit(SEARCH_LIMIT)
+        )  # fmt: skip
+        with store.read() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        for row in rows:
+            add(row["target_id"], row["caption"], [row["entry_key"]], None)
+    # Best first: score, then a name that is what was typed, then the shortest name.
+    typed = " ".join(sorted(name_tokens(text)))
+    found = sorted(grouped.values(), key=lambda t: (
+        -(t["score"] or 0), all(" ".join(sorted(name_tokens(n))) != typed for n in t["names"]),
+        min(len(n) for n in t["names"]) if t["names"] else 0))  # fmt: skip
     return {"title": f"Targets matching {text!r}", "q": text, "targets": found,
             "truncated": len(rows) == SEARCH_LIMIT}  # fmt: skip
 

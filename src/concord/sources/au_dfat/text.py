@@ -13,7 +13,8 @@ import re
 
 from followthemoney import registry
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+from concord.sources.dates import month_number
+
 _MON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 # One pattern, alternatives in order of precedence: the leftmost, longest reading wins.
@@ -38,7 +39,7 @@ _INSTRUMENT_YEAR = re.compile(r"\b(?:Instrument|List)\s+(\d{4})\b")
 
 
 def _month(text: str) -> int:
-    return _MONTHS.index(text[:3].casefold()) + 1
+    return month_number(text) or 0
 
 
 def _years(first: int, last: int) -> list[str]:
@@ -68,7 +69,7 @@ def _reading(match: re.Match[str]) -> list[str]:
     months = re.findall(_MON, text, re.IGNORECASE)
     if kind == "span":
         return _years(years[0], years[1])
-    return [f"{years[0]}-{_month(m):02d}" for m in months if m[:3].casefold() in _MONTHS]
+    return [f"{years[0]}-{_month(m):02d}" for m in months if month_number(m)]
 
 
 def birth_dates(text: str) -> list[str]:

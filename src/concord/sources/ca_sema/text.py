@@ -6,13 +6,14 @@ import re
 
 from followthemoney import registry
 
+from concord.sources.dates import month_number
+
 # Separators between names: ";", " / ", " or ", and language labels ("Russian:"). New lines
 # are not: the file wraps long names ("Mohamed\nAtta Emoula Abbas").
 _ALIAS_SEPARATORS = re.compile(r";|\s+/\s+|\s+or\s+|(?-i:(?<!\S)[A-Z][a-z]+\s*:\s*)", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z]")
 _AKA = re.compile(r"\s*\((?:also known as|a\.?k\.?a\.?)\s+([^)]*)\)", re.IGNORECASE)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # A legal form after a comma belongs to the name before it ("Банк Зенит, ПАО").
 _LEGAL_FORMS = frozenset(
     [
@@ -142,8 +143,8 @@ def birth_dates(text: str) -> tuple[list[str], bool]:
             values.append(piece)
         elif span is not None:
             values.extend(_years(int(span[1]), int(span[2])))
-        elif month is not None and month[1].casefold() in _MONTHS:
-            values.append(f"19{month[2]}-{_MONTHS.index(month[1].casefold()) + 1:02d}")
+        elif month is not None and (number := month_number(month[1])):
+            values.append(f"19{month[2]}-{number:02d}")
         elif piece:
             unparsed = True
     return values, unparsed

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
+from concord.sources.dates import month_number, partial_date
 from concord.sources.us_ofac.common import COMMENTS, SDN
 from concord.sources.us_ofac.vocabulary import (
     DATES,
@@ -35,12 +35,6 @@ from concord.sources.us_ofac.vocabulary import (
     SIMPLE,
 )
 
-_MONTHS = {
-    month: number
-    for number, month in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
 _DATE = re.compile(r"(?:(\d{1,2}) )?(?:([A-Za-z]{3})[a-z]* )?(\d{4})")
 _RANGE = re.compile(r"(.+?)(?: to |-)(.+)")
 # A range of whole years longer than this gives its two ends only, not every year.
@@ -113,15 +107,10 @@ def parse_date(text: str) -> str | None:
     day, month, year = match.groups()
     if month is None:
         return None if day else year
-    number = _MONTHS.get(month.casefold())
+    number = month_number(month)
     if number is None:
         return None
-    if day is None:
-        return f"{year}-{number:02d}"
-    try:
-        return date(int(year), number, int(day)).isoformat()
-    except ValueError:
-        return None
+    return partial_date(year, number, day)
 
 
 def parse_dates(text: str) -> list[str] | None:
