@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from concord.model.entities import target_schemata
 from concord.store import Store
 from concord.store.values import current_values
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 NATIONALITY = ("nationality", "citizenship")
 PLACE = ("country", "jurisdiction", "flag")
-HOLDERS = ("Person", "Organization", "LegalEntity", "Company", "Vessel", "Airplane")
+HOLDERS = target_schemata()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 
-from followthemoney import Dataset, StatementEntity
+from followthemoney import Dataset, StatementEntity, model
 from normality import slugify
 
 # FtM entity ids allow letters, digits, dots and dashes only; entry keys (DESIGN.md) use
@@ -57,3 +57,25 @@ def make(source: str, schema: str, entity_id_: str) -> StatementEntity:
 def source_of(entity: StatementEntity) -> str:
     """The source id an entity was made for."""
     return entity.dataset.name.replace("_", "-")
+
+
+def target_schemata() -> tuple[str, ...]:
+    """The schemata of what a list designates (a target): every kind of legal entity (person,
+    organization, company, public body) and the crafts lists name (vessel, airplane), by
+    FtM's schema hierarchy (`Schema.is_a`), not a hand-kept list.
+
+    >>> target_schemata()
+    ('Airplane', 'Company', 'LegalEntity', 'Organization', 'Person', 'PublicBody', 'Vessel')
+    """
+    return _TARGET_SCHEMATA
+
+
+def is_target_schema(name: str) -> bool:
+    """Whether entities of the schema named `name` can be targets."""
+    schema = model.get(name)
+    return schema is not None and any(schema.is_a(kind) for kind in _TARGET_ROOTS)
+
+
+_TARGET_ROOTS = ("LegalEntity", "Vessel", "Airplane")
+_TARGET_SCHEMATA = tuple(sorted(s.name for s in model.schemata.values()
+                                if not s.abstract and is_target_schema(s.name)))  # fmt: skip

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from rigour.text import remove_bracketed_text
 
+from concord.model.entities import target_schemata
 from concord.model.regimes import registry
 from concord.resolve.names import legal_forms, name_tokens, org_name_tokens
 from concord.store import Store
 from concord.store.tables import entries
 from concord.store.values import current_values, last_values_of_delisted
 
-TARGET_SCHEMATA = ("Person", "Organization", "LegalEntity", "Company", "Vessel", "Airplane")
+TARGET_SCHEMATA = target_schemata()
 NAME_PROPS = ("name", "alias", "previousName")
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "birthCountry")
 ID_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "taxNumber",

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from concord.errors import BadInput
+from concord.model.entities import target_schemata
 from concord.model.jurisdictions import code
 from concord.model.regimes import GROUNDS, registry
 from concord.resolve.names import STOPWORDS, name_tokens
@@ -32,7 +33,8 @@ THRESHOLD = 0.7  # as yente's default: a near-exact name, or a close one with a 
 RETRIEVED = 60  # entries retrieved by shared name keys, rarest keys first
 SCORED = 8  # of which the best by a quick name ratio are scored by the resolver
 ANY_SCHEMA = (None, "", "LegalEntity", "Thing")
-OTHER_SCHEMATA = ("Organization", "Company", "Vessel", "Airplane", "PublicBody")
+# Targets that are not persons: bodies and crafts (FtM's hierarchy, model/entities.py).
+OTHER_SCHEMATA = tuple(s for s in target_schemata() if s not in ("Person", "LegalEntity"))
 
 
 @dataclass(frozen=True)

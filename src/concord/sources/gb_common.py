@@ -21,6 +21,7 @@ from rigour.text import remove_bracketed_text
 
 from concord.errors import ParseError
 from concord.sources.base import decode_text
+from concord.sources.dates import partial_date
 from concord.sources.spreadsheet import read_first_sheet
 
 NAME_COLUMNS = ("Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Name 6")
@@ -62,16 +63,9 @@ def uk_date(text: str) -> str | None:
         day, month, year = 0, 0, int(text)
     else:
         return None
-    if year < 1000 or month > 12:
+    if year < 1000:
         return None
-    if month == 0:
-        return f"{year:04d}"
-    if day == 0:
-        return f"{year:04d}-{month:02d}"
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
+    return partial_date(year, month or None, (day or None) if month else None)
 
 
 def uk_dates(text: str) -> list[str]:
