@@ -25,7 +25,13 @@ from concord.model.regimes import MAGNITSKY_GROUNDS
 from concord.resolve.cluster import target_id as make_target_id
 from concord.resolve.score import explain
 from concord.store import Store, per_state
-from concord.store.designations import Designation, Run, designation_set
+from concord.store.designations import (
+    Designation,
+    Run,
+    designation_set,
+    runs_ended,
+    runs_in_force,
+)
 from concord.store.tables import entries, match_pairs, target_members
 
 T = TypeVar("T")
@@ -122,15 +128,11 @@ class Listing:
 
     def in_force(self, as_of: date | None = None) -> bool:
         """Whether it is listed now (None) or was known listed on `as_of`."""
-        if as_of is None:
-            return self.runs[-1].end is None
-        return any(run.holds(as_of) for run in self.runs)
+        return runs_in_force(self.runs, as_of)
 
     def ended(self, as_of: date | None = None) -> bool:
         """Whether it was listed once and is known gone by `as_of` (now when None)."""
-        if self.in_force(as_of):
-            return False
-        return any(r.end is not None and (as_of is None or r.end <= as_of) for r in self.runs)
+        return runs_ended(self.runs, as_of)
 
     def ground_text(self) -> str:
         """The ground as the list states it, or `unstated (human rights or corruption)`."""

@@ -64,6 +64,21 @@ class Run:
         return self.start <= day and (self.end is None or self.end > day)
 
 
+def runs_in_force(runs: tuple[Run, ...], as_of: date | None = None) -> bool:
+    """Whether a designation with these runs is listed now (None) or was known listed on
+    `as_of`."""
+    if as_of is None:
+        return runs[-1].end is None
+    return any(run.holds(as_of) for run in runs)
+
+
+def runs_ended(runs: tuple[Run, ...], as_of: date | None = None) -> bool:
+    """Whether it was listed once and is known gone by `as_of` (now when None)."""
+    if runs_in_force(runs, as_of):
+        return False
+    return any(r.end is not None and (as_of is None or r.end <= as_of) for r in runs)
+
+
 @dataclass(frozen=True)
 class Designation:
     """One list entry under one regime, with its history and where each fact came from."""
@@ -105,15 +120,11 @@ class Designation:
 
     def in_force(self, as_of: date | None = None) -> bool:
         """Whether it is listed now (None) or was known listed on `as_of`."""
-        if as_of is None:
-            return self.runs[-1].end is None
-        return any(run.holds(as_of) for run in self.runs)
+        return runs_in_force(self.runs, as_of)
 
     def ended(self, as_of: date | None = None) -> bool:
         """Whether it was listed once and is known gone by `as_of` (now when None)."""
-        if self.in_force(as_of):
-            return False
-        return any(r.end is not None and (as_of is None or r.end <= as_of) for r in self.runs)
+        return runs_ended(self.runs, as_of)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form."""
