@@ -96,7 +96,8 @@ def test_sign_in_judge_and_audit(server: str) -> None:
         page.get_by_label("Name, entry key or target id").fill("KADYROV, Ramzan")
         page.keyboard.press("Enter")
         page.get_by_role("link", name="ct-").first.click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Target ct-")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("KADYROV")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("target ct-")
         expect(page.get_by_role("heading", name="Evidence that joined the entries")).to_be_visible()
         page.screenshot(path=ARTIFACTS / "4-target.png", full_page=True)
 

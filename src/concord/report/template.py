@@ -23,7 +23,13 @@ details { margin: .3em 0; } summary { cursor: pointer; font-weight: 600; }
 <h1>Concord coordination report</h1>
 <p>{{ figures.filter }} designations, {{ 'as of ' + figures.as_of if report.as_of else 'current lists' }}.
 Jurisdictions in the store: {{ held|join(', ') }}{% if absent %}; no list held for {{ absent|join(', ') }}{% endif %}.
-The UN is shown as context: it has no Magnitsky-class regime. Rules: docs/analysis.md.</p>
+The UN is shown as context: it has no Magnitsky-class regime.</p>
+<p>How to read it: a target is one person or body, joined across lists when names and other
+particulars agree (a <em>possible match</em> is an entry scored as perhaps the same, not joined).
+A listed date is the date the list gives for designation under that regime; where the list gives
+none, a range <code>a..b</code> between the snapshot that did not yet show the entry and the one
+that did (never before the regime existed). A <em>gap</em> is a target one jurisdiction designates
+and another does not, under any regime.</p>
 
 <h2 id="summary">Summary</h2>
 <p><span class="big">{{ figures.targets }}</span> targets;

@@ -241,6 +241,11 @@ def target_page(store: Store, ref: str) -> dict[str, Any]:
     judged = [j.as_dict() for pair, j in judgements.current(store).items() if set(pair) & keys]
     members = [_entry(e["entry_key"], store) for e in found["entries"]]
     names = sorted({e["name"] for e in members})
-    return {"title": f"Target {found['target_id']}", "target_id": found["target_id"],
+    # The heading is the target's name (its US spelling where it has one, the best known),
+    # with its id beside it.
+    named = sorted(members, key=lambda e: (not e["entry_key"].startswith("us-ofac:"),
+                                           not e["present"], e["entry_key"]))  # fmt: skip
+    heading = named[0]["name"] if named else found["target_id"]
+    return {"title": f"{heading} · target {found['target_id']}", "target_id": found["target_id"],
             "names": names, "entries": members, "evidence": found["evidence"],
             "judgements": judged, "verdicts": list(judgements.VERDICTS)}  # fmt: skip
