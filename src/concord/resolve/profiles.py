@@ -7,10 +7,10 @@ Passport / Identification entities (numbers joined to the holder), and its Sanct
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from rigour.ids import StrictFormat
 from rigour.text import remove_bracketed_text
 
 from concord.model.entities import target_schemata
@@ -27,7 +27,6 @@ ID_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "ta
             "innCode", "ogrnCode", "swiftBic", "serialNumber")  # fmt: skip
 # Sanction properties that name the same designation in another list (source -> prefix).
 REF_PROPS = {"unscId": "unsc", "authorityId": "auth", "recordId": "record"}
-_ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
 
 @dataclass
@@ -68,12 +67,13 @@ class Profile:
 
 
 def clean_identifier(value: str) -> str | None:
-    """An identifier folded for comparison: upper case, letters and digits only.
+    """An identifier folded for comparison: upper case, letters and digits only (rigour's
+    `strict` identifier format).
 
     >>> clean_identifier("No. 12-34 567"), clean_identifier("1"), clean_identifier("IMO8537097")
     ('NO1234567', None, '8537097')
     """
-    folded = _ID_CLEAN.sub("", value.upper())
+    folded = StrictFormat.normalize(value) or ""
     if folded.startswith("IMO") and folded[3:].isdigit():  # FtM writes IMO numbers "IMO1234567"
         folded = folded[3:]
     return folded if len(folded) >= 5 else None
