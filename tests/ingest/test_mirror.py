@@ -152,3 +152,15 @@ def test_an_older_snapshot_added_later_rebuilds_history(tmp_path: Path, mirror: 
     with store.read() as conn:
         first = conn.execute(sa.select(sa.func.min(statements.c.first_seen))).scalar_one()
     assert first == date(2020, 4, 15)
+
+
+def test_a_refusal_names_the_file_not_only_its_folder(tmp_path: Path) -> None:
+    """A mirror folder `us-ofac/2024-05-04/` whose sdn.csv is the real empty file of
+    ../bad (linked, not copied): the refusal says which file, and why."""
+    folder = tmp_path / "mirror" / "us-ofac" / "2024-05-04"
+    folder.mkdir(parents=True)
+    (folder / "sdn.csv").symlink_to(BAD / "us-ofac-2024-05-04-empty-sdn.csv")
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    report = ingest_mirror(store, tmp_path / "mirror")
+    [outcome] = report.refused
+    assert outcome.message.endswith("us-ofac/2024-05-04/sdn.csv: file is empty")

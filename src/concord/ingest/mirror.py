@@ -142,6 +142,18 @@ def sanity(snap: SnapshotInput, src: Source, history: list[tuple[date, int]]) ->
     return None
 
 
+def _refused_file(folder: SnapshotFolder, exc: ParseError) -> str:
+    """The file a refusal is about, as the user knows it: the path given or found on disk
+    (`us-ofac/2024-05-04/sdn.csv`, whatever its case or `.gz`), not only its folder."""
+    if len(folder.paths) == 1:
+        return str(folder.paths[0])
+    wanted = exc.filename.lower()
+    for path in folder.paths:
+        if official_name(path) == wanted:
+            return str(path)
+    return f"{folder.label}/{exc.filename}"
+
+
 def prepare_series(start: SeriesStart, folders: list[SnapshotFolder]) -> Iterator[Result]:
     """Parse, check and build a source's new snapshots in date order (no database)."""
     src = get_source(start.source)
@@ -154,8 +166,7 @@ def prepare_series(start: SeriesStart, folders: list[SnapshotFolder]) -> Iterato
         try:
             snap = _snapshot_input(folder, src)
         except ParseError as exc:
-            why = exc.reason if len(folder.paths) == 1 else str(exc)
-            yield Result(folder, sha, "refused", f"{folder.label}: {why}")
+            yield Result(folder, sha, "refused", f"{_refused_file(folder, exc)}: {exc.reason}")
             continue
         except ConcordError as exc:
             yield Result(folder, sha, "refused", f"{folder.label}: {exc}")
