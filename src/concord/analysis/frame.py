@@ -239,7 +239,7 @@ def build_frame(store: Store) -> Frame:
                           entries.c.entity_id)
             )
         }  # fmt: skip
-        listings = _listings(store, members)
+        listings = _listings(store)
         targets = {x.entry_key: x.target_id for x in listings} | members
         links = _links(store, info, targets)
         countries = target_countries(store, targets, listings)
@@ -279,12 +279,12 @@ def _possible(
     return dict(out)
 
 
-def _listings(store: Store, members: dict[str, str]) -> list[Listing]:
+def _listings(store: Store) -> list[Listing]:
     """The read model's designations of the six jurisdictions' lists, with their targets.
     A designation under a regime the registry lacks is left out of the analyses (ingest
     warned of its label)."""
     return [
-        Listing.of(d.target_id or members.get(d.entry_key) or make_target_id([d.entry_key]), d)
+        Listing.of(d.target_id or make_target_id([d.entry_key]), d)
         for d in designation_set(store).all
         if d.regime is not None and d.jurisdiction in JURISDICTIONS
     ]
