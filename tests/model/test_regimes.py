@@ -32,3 +32,16 @@ def test_every_regime_is_complete() -> None:
 
 def test_normalize_label() -> None:
     assert normalize_label("  A\u2013B  c ") == "a-b c"
+
+
+def test_every_country_programme_states_the_countries_its_key_names() -> None:
+    """The `countries` of each regime file are what FtM's country lookup reads in its key
+    (`US-BURMA` -> mm, `AU-RUSSIA-UKRAINE` -> ru, ua), and a UN resolution's country."""
+    from concord.model.regimes import key_countries
+
+    regimes = list(registry().regimes.values())
+    assert {r.key: set(r.countries) for r in regimes} == {
+        r.key: key_countries(r.key) for r in regimes
+    }
+    assert sum(1 for r in regimes if r.countries) >= 100
+    assert "country:mm" in registry().get("US-BURMA").families

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -78,6 +79,9 @@ class Regime:
     # Regimes whose designations this one carries on when a list relabels them
     # (DFAT's "Autonomous (Thematic)" became "... Thematic - Human Rights" and "- Corruption").
     continues: tuple[str, ...] = ()
+    # The countries a country programme is about (ISO codes, lower case), as the regime
+    # file states them (`key_countries` finds the same in the key; a test holds them equal).
+    countries: tuple[str, ...] = ()
 
     @property
     def grounds_stated(self) -> bool:
@@ -103,7 +107,7 @@ class Regime:
         >>> sorted(registry().get("AU-UNSC1718").families)
         ['country:kp', 'unsc:1718']
         """
-        return _families(self.key, self.magnitsky)
+        return _families(self.key, self.magnitsky, self.countries)
 
 
 def _regime_from_yaml(data: dict[str, Any], origin: str) -> Regime:
@@ -128,6 +132,7 @@ def _regime_from_yaml(data: dict[str, Any], origin: str) -> Regime:
             labels=labels,
             url=data.get("url"),
             continues=tuple(str(k) for k in data.get("continues", [])),
+            countries=tuple(str(c) for c in data.get("countries", [])),
         )
     except (KeyError, TypeError) as exc:
         raise RegistryError(f"{origin}: missing or malformed field {exc}") from exc
@@ -147,26 +152,35 @@ _UNSC_COUNTRY = {"1718": "kp", "2231": "ir", "1970": "ly", "2140": "ye", "1533":
 
 
 @cache
-def _families(key: str, magnitsky: bool) -> frozenset[str]:
+def _families(key: str, magnitsky: bool, countries: tuple[str, ...]) -> frozenset[str]:
+    out = {"magnitsky"} if magnitsky else set()
+    out |= {f"country:{code}" for code in countries}
+    out |= {f"unsc:{m.group(1)}" for part in key.split("-")[1:] if (m := _UNSC.match(part))}
+    return frozenset(out)
+
+
+def key_countries(key: str) -> set[str]:
+    """The countries a regime's key names (`US-BURMA` -> mm), read with FtM's country
+    lookup: slow the first time (it builds rigour's index of territory names), so it is
+    used to check the `countries` regime files state, not at run time.
+
+    >>> sorted(key_countries("AU-RUSSIA-UKRAINE")), sorted(key_countries("UK-SOUTH-SUDAN"))
+    (['ru', 'ua'], ['ss'])
+    """
     from followthemoney import registry as ftm_registry
 
-    out = {"magnitsky"} if magnitsky else set()
     parts = key.split("-")[1:]
     whole = " ".join(p for p in parts if p != "SEMA")
     if " " in whole and (code := ftm_registry.country.clean(whole)):
-        return frozenset({*out, f"country:{code}"})  # SOUTH-SUDAN, SRI-LANKA
-    for part in parts:
-        if found := _UNSC.match(part):
-            out.add(f"unsc:{found.group(1)}")
-            if country := _UNSC_COUNTRY.get(found.group(1)):
-                out.add(f"country:{country}")
-        elif (
-            len(part) >= 3
-            and part not in _NOT_COUNTRIES
-            and (code := ftm_registry.country.clean(part))
-        ):
-            out.add(f"country:{code}")
-    return frozenset(out)
+        return {code}  # SOUTH-SUDAN, SRI-LANKA
+    out = {_UNSC_COUNTRY[m.group(1)] for part in parts
+           if (m := _UNSC.match(part)) and m.group(1) in _UNSC_COUNTRY}  # fmt: skip
+    return out | {
+        code
+        for part in parts
+        if not _UNSC.match(part) and len(part) >= 3 and part not in _NOT_COUNTRIES
+        and (code := ftm_registry.country.clean(part))
+    }  # fmt: skip
 
 
 class Registry:
@@ -209,6 +223,18 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self.regimes)
+
+
+@cache
+def registry_digest() -> str:
+    """A digest of the shipped registry files: what is derived from regimes (a resolver
+    profile's regime families) is stale when it changes."""
+    folder = resources.files("concord.model").joinpath("regimes")
+    digest = hashlib.sha1()
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".yml"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
 
 
 @cache

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from concord.resolve.profiles import Profile
-from concord.resolve.score import WEIGHTS, Score, compare
+from concord.resolve.score import Score, compare
 
 THRESHOLD = 0.7  # a pair at or above this merges, unless a guard refuses it
 FLOOR = 0.3  # no cluster joins across a pair below this (no chains of weak links)
@@ -30,21 +30,13 @@ def possible(score: Score) -> bool:
     return score.score >= POSSIBLE or score.unconflicted >= THRESHOLD
 
 
-def _speaks_to_dates(score: Score) -> bool:
-    """Whether a pair's evidence outweighs a birth date elsewhere in its cluster: a shared
-    number or reference, or the same full date of birth (not a rare name alone)."""
-    return any(f.name in ("identifier", "reference")
-               or (f.name == "birth_date" and f.weight >= WEIGHTS["dob_day"])
-               for f in score.features)  # fmt: skip
-
-
 def _score_chunk(chunk: list[tuple[int, int]]) -> list[tuple[tuple[int, int], Score]]:
     out = []
     for i, j in chunk:
         s = compare(_SHARED[i], _SHARED[j])
         if not possible(s):
             s = Score(s.score, [], conflict=s.conflict, strong=s.strong,
-                      unconflicted=s.unconflicted)  # fmt: skip
+                      unconflicted=s.unconflicted, dated=s.dated)  # fmt: skip
         out.append(((min(i, j), max(i, j)), s))
     return out
 
@@ -77,6 +69,9 @@ class Clustering:
     refused: list[tuple[int, int, str]] = field(default_factory=list)
     cannot: set[tuple[int, int]] = field(default_factory=set)
     judged: set[tuple[int, int]] = field(default_factory=set)
+    # The candidate pairs (i < j) this clustering was given: the pairs it reports. Pairs
+    # its guards scored on the way are used, not reported (they depend on merge order).
+    candidates: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.parent = list(range(len(self.profiles)))
@@ -127,7 +122,7 @@ class Clustering:
         ra, rb = self.find(i), self.find(j)
         if ra == rb:
             return True
-        dated = not forced and _speaks_to_dates(self.score(i, j))
+        dated = not forced and self.score(i, j).dated
         reason = self._blocker(ra, rb, forced, dated=dated)
         if reason is not None:
             self.refused.append((i, j, reason))
@@ -148,9 +143,11 @@ def cluster(
     pairs: Iterable[tuple[int, int]],
     verdicts: Mapping[tuple[str, str], str] | None = None,
     workers: int = 2,
+    known: Mapping[tuple[int, int], Score] | None = None,
 ) -> Clustering:
     """Cluster `profiles` by scoring the candidate `pairs`; human `verdicts` on pairs of
-    entry keys (`same` / `different` / `unsure`) win over any score."""
+    entry keys (`same` / `different` / `unsure`) win over any score. The `known` scores
+    (index pairs i < j) are taken as they are, not scored again."""
     result = Clustering(profiles)
     index = {p.entry_key: i for i, p in enumerate(profiles)}
     same: list[tuple[int, int]] = []
@@ -164,8 +161,11 @@ def cluster(
                 result.cannot.add(pair)
     for i, j in same:
         result.merge(i, j, forced=True)
+    result.candidates = {(min(p), max(p)) for p in pairs}
     todo = [p for p in pairs if (min(p), max(p)) not in result.judged]
-    result.scores.update(score_pairs(profiles, todo, workers))
+    result.scores.update({p: s for p, s in (known or {}).items() if p in result.candidates})
+    fresh = [p for p in todo if (min(p), max(p)) not in result.scores]
+    result.scores.update(score_pairs(profiles, fresh, workers))
     scored = [(result.score(i, j).score, i, j) for i, j in todo]
     for value, i, j in sorted(scored, reverse=True):
         if value < THRESHOLD:

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rigour.names import extract_org_types, replace_org_types_compare
@@ -62,6 +63,20 @@ def legal_forms(name: str) -> str:
 def phonetic(token: str) -> str:
     """A phonetic key of one word (metaphone), or the word itself when it has none."""
     return metaphone(token) or token
+
+
+def name_keys(names: Iterable[str]) -> frozenset[str]:
+    """Phonetic keys of every content word of the names (blocking draws pairs by them).
+
+    >>> sorted(name_keys(["KUZNETSOV, Artem", "al-Asad"]))
+    ['ARTM', 'AST', 'KSNTSF']
+    """
+    return frozenset(
+        phonetic(token)
+        for name in names
+        for token in name_tokens(name)
+        if len(token) > 1 and token not in STOPWORDS and not token.isdigit()
+    )
 
 
 def _content(tokens: tuple[str, ...]) -> list[str]:

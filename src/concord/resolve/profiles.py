@@ -8,6 +8,7 @@ Passport / Identification entities (numbers joined to the holder), and its Sanct
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from rigour.ids import StrictFormat
@@ -15,7 +16,7 @@ from rigour.text import remove_bracketed_text
 
 from concord.model.entities import target_schemata
 from concord.model.regimes import registry
-from concord.resolve.names import legal_forms, name_tokens, org_name_tokens
+from concord.resolve.names import legal_forms, name_keys, name_tokens, org_name_tokens
 from concord.store import Store
 from concord.store.tables import entries
 from concord.store.values import current_values, last_values_of_delisted
@@ -64,6 +65,51 @@ class Profile:
     # Set by blocking: the content words of this profile's names that are common in the
     # store (held by more than `blocking.COMMON_WORD` entries of its kind).
     common_words: frozenset[str] = frozenset()
+    # Derived once by `finish`: the phonetic keys of the strong names' words (blocking).
+    keys: frozenset[str] = frozenset()
+    # Set by blocking: the keys held by few current entries (`blocking.RARE_KEY`), and the
+    # keys, identifiers and birth dates whose blocks are too crowded to draw pairs.
+    rare_keys: frozenset[str] = frozenset()
+    crowded: frozenset[str] = frozenset()
+
+
+# What a profile keeps between runs (`to_record` / `from_record`): everything read from the
+# store and derived by `finish`; blocking's marks are set afresh by every run.
+_LISTS = ("names", "weak_names")
+_SETS = ("birth_dates", "countries", "genders", "identifiers", "refs", "families", "listed")
+_FROZEN = ("legal_forms", "keys")
+
+
+def to_record(profile: Profile) -> dict[str, Any]:
+    """A finished profile as JSON-ready data (`from_record` reads it back)."""
+    head = ("entry_key", "source", "entity_id", "schema", "caption", "present")
+    out: dict[str, Any] = {k: getattr(profile, k) for k in head}
+    out.update({k: list(getattr(profile, k)) for k in _LISTS})
+    out.update({k: sorted(getattr(profile, k)) for k in (*_SETS, *_FROZEN)})
+    out["forms"] = [[name, list(tokens)] for name, tokens in profile.forms]
+    out["primary"] = [list(tokens) for tokens in profile.primary]
+    return out
+
+
+def from_record(data: dict[str, Any]) -> Profile:
+    """A finished profile from `to_record`'s data.
+
+    >>> p = finish(Profile("x:1", "x", "e1", "Person", "CHEN Quanguo", birth_dates={"1955"}))
+    >>> from_record(to_record(p)) == p
+    True
+    """
+    profile = Profile(data["entry_key"], data["source"], data["entity_id"], data["schema"],
+                      data["caption"], present=data["present"])  # fmt: skip
+    for k in _LISTS:
+        setattr(profile, k, list(data[k]))
+    for k in _SETS:
+        setattr(profile, k, set(data[k]))
+    for k in _FROZEN:
+        setattr(profile, k, frozenset(data[k]))
+    profile.forms = [(name, tuple(tokens)) for name, tokens in data["forms"]]
+    profile.sorted_forms = frozenset(" ".join(sorted(t)) for _, t in profile.forms)
+    profile.primary = [tuple(tokens) for tokens in data["primary"]]
+    return profile
 
 
 def clean_identifier(value: str) -> str | None:
@@ -191,4 +237,5 @@ def finish(profile: Profile) -> Profile:
         short = _unbracketed(profile.caption)
         profile.primary = [t for t in {fold(profile.caption), fold(short)} if t]
     profile.sorted_forms = frozenset(" ".join(sorted(t)) for _, t in profile.forms)
+    profile.keys = name_keys(profile.names)
     return profile

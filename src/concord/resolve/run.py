@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,27 +14,33 @@ import sqlalchemy as sa
 
 from concord.errors import BadInput, NotFound
 from concord.model import jurisdictions
-from concord.model.regimes import registry
+from concord.model.regimes import registry, registry_digest
 from concord.resolve import judgements
-from concord.resolve.blocking import candidate_pairs
+from concord.resolve.blocking import Blocks, candidate_pairs
 from concord.resolve.cluster import THRESHOLD, Clustering, cluster, possible, target_id
 from concord.resolve.names import name_tokens
-from concord.resolve.profiles import Profile, load_profiles
+from concord.resolve.profiles import (
+    TARGET_SCHEMATA,
+    Profile,
+    from_record,
+    load_profiles,
+    to_record,
+)
 from concord.resolve.score import Score, explain
 from concord.store import Store
 from concord.store.tables import (
     entries,
     match_pairs,
-    profile_digests,
     profile_marks,
     resolution_runs,
+    resolver_state,
     target_members,
 )
 from concord.store.values import current_values
 
 # Part of every profile digest: bump it when profiles, blocking or scoring change, so the
 # next run rescores everything instead of trusting scores the old code made.
-RESOLVER_VERSION = "2026-12-07.2"
+RESOLVER_VERSION = "2026-12-08.2"
 
 
 @dataclass
@@ -49,6 +56,7 @@ class ResolutionReport:
     changed: int = 0  # entries new or changed since the last run (all when full)
     removed: int = 0  # entries gone since the last run
     full: bool = True
+    rebuilt: int = 0  # profiles read from the statements afresh (the others from the cache)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
@@ -56,125 +64,244 @@ def _features(score: Score) -> list[dict[str, Any]]:
     return [f.as_dict() for f in score.features]
 
 
-def _pair_rows(result: Clustering, run_id: int) -> list[dict[str, Any]]:
-    refused = {(min(i, j), max(i, j)): why for i, j, why in result.refused}
-    rows = []
-    for (i, j), score in result.scores.items():
-        if not possible(score):
-            continue
-        a, b = result.profiles[i], result.profiles[j]
-        merged = result.find(i) == result.find(j)
-        decision = "merged" if merged else "refused" if (i, j) in refused else "possible"
-        if (i, j) in result.judged:
-            decision = "judged-" + ("same" if merged else "different")
-        rows.append({"key_a": a.entry_key, "key_b": b.entry_key, "score": score.score,
-                     "decision": decision, "reason": refused.get((i, j)),
-                     "features": _features(score), "run_id": run_id})  # fmt: skip
-    return rows
-
-
-def profile_digest(profile: Profile) -> str:
-    """A digest of everything the resolver reads of an entry (blocking's marks included),
-    so an unchanged digest means every score of the entry is unchanged too."""
-    parts = [RESOLVER_VERSION, profile.source, profile.schema, profile.caption, profile.present,
-             *(sorted(v) for v in (profile.names, profile.weak_names, profile.birth_dates,
-                                   profile.countries, profile.genders, profile.identifiers,
-                                   profile.refs, profile.distinctive, profile.families,
-                                   profile.listed, profile.common_words))]  # fmt: skip
+def profile_digest(profile: Profile, stamp: str) -> str:
+    """A digest of everything the resolver reads of an entry: the stamp of the entry state
+    its profile is built from (`entry_stamps`) and blocking's marks (name rarity, crowded
+    blocks), so an unchanged digest means every score and every candidate pair of the entry
+    is unchanged too."""
+    parts = [stamp, *(sorted(v) for v in (profile.distinctive, profile.common_words,
+                                          profile.rare_keys, profile.crowded))]  # fmt: skip
     return hashlib.sha1(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
-def _previous(store: Store) -> tuple[dict[str, str], set[frozenset[str]]]:
-    """The digests of the last run and the pairs it kept (every `possible` pair)."""
+def entry_stamps(store: Store) -> dict[str, str]:
+    """Per entry the resolver profiles, a stamp of the state its profile is built from:
+    the raw content's fingerprints, whether it is listed, its schema and caption (and the
+    resolver's version and the regime registry's digest). A profile whose stamp is
+    unchanged need not be read again."""
+    query = sa.select(entries.c.entry_key, entries.c.source, entries.c.entity_id,
+                      entries.c.schema, entries.c.caption, entries.c.fingerprint,
+                      entries.c.present).where(entries.c.schema.in_(TARGET_SCHEMATA))  # fmt: skip
+    version = registry_digest()
     with store.read() as conn:
-        digests = dict(conn.execute(sa.select(profile_digests.c.entry_key,
-                                              profile_digests.c.digest)).all())  # fmt: skip
-        kept = {frozenset(r) for r in conn.execute(sa.select(match_pairs.c.key_a,
-                                                             match_pairs.c.key_b))}  # fmt: skip
-    return digests, kept
+        return {
+            row.entry_key: hashlib.sha1(
+                "\x1f".join(map(str, (RESOLVER_VERSION, version, *row))).encode()
+            ).hexdigest()
+            for row in conn.execute(query)
+        }
 
 
-def _pairs_to_score(
-    profiles: list[Profile], pairs: list[tuple[int, int]], dirty: set[str],
-    kept: set[frozenset[str]],
-) -> list[tuple[int, int]]:  # fmt: skip
-    """The candidate pairs an incremental run must score: those touching a changed entry,
-    and the unchanged pairs the last run kept (`cluster.possible`). An unchanged pair the
-    last run did not keep scored below POSSIBLE then and scores the same now, so it can
-    never merge nor be a possible match."""
-    keys = [p.entry_key for p in profiles]
-    return [
-        (i, j)
-        for i, j in pairs
-        if keys[i] in dirty or keys[j] in dirty or frozenset((keys[i], keys[j])) in kept
-    ]
+# An incremental run reads the changed profiles by entry key up to this many, else
+# whole lists (one query per list, then the changed entries are picked out).
+_BY_KEY = 500
+
+
+def _read_state(store: Store) -> dict[str, Any]:
+    """What the last run left for the next (`_state`), or {} when there is none usable."""
+    with store.read() as conn:
+        data = conn.execute(sa.select(resolver_state.c.data).where(
+            resolver_state.c.name == "resolver")).scalar()  # fmt: skip
+    if data is None:
+        return {}
+    state: dict[str, Any] = json.loads(zlib.decompress(data))
+    return state if state.get("version") == RESOLVER_VERSION else {}
+
+
+def _profiles(
+    store: Store, stamps: dict[str, str], state: dict[str, Any]
+) -> tuple[list[Profile], set[str]]:
+    """Every entry's profile, ordered by entry key, from the last run's state where its
+    stamp holds; and the keys of the profiles read from the statements afresh."""
+    cached = {key: from_record(record) for key, stamp, record in state.get("profiles", [])
+              if stamps.get(key) == stamp}  # fmt: skip
+    fresh = set(stamps) - set(cached)
+    if not cached:
+        loaded = load_profiles(store)
+    elif len(fresh) <= _BY_KEY:
+        loaded = load_profiles(store, keys=fresh) if fresh else []
+    else:
+        sources = {key.split(":", 1)[0] for key in fresh}
+        loaded = [p for p in load_profiles(store, sources=sources) if p.entry_key in fresh]
+    by_key = cached | {p.entry_key: p for p in loaded}
+    return [by_key[key] for key in sorted(by_key)], {p.entry_key for p in loaded}
 
 
 def resolve(store: Store, full: bool = False) -> ResolutionReport:
     """Resolve every current entry into targets and store them (replacing the last run).
 
-    After a first run, a run is incremental: only pairs touching an entry whose profile
-    changed (new, amended, or its name's rarity moved) are scored afresh; the pairs the last
-    run kept are reused. The targets are then clustered again from all of it, so the result
-    is the one a `full` run would give, in a fraction of the time.
+    After a first run, a run is incremental. It starts from the state the last run left
+    (`_state`): profiles are read from the statements again only for entries whose state
+    moved (`entry_stamps`); pairs are drawn and scored only for entries whose digest moved
+    (`profile_digest`: new, amended, or its name's rarity or blocks moved); the pairs the
+    last run kept between unchanged entries keep their scores. The targets are then
+    clustered again from all of it, so the result is the one a `full` run would give;
+    only the rows that differ are written.
     """
     started = time.perf_counter()
     phases: dict[str, float] = {}
-    profiles = load_profiles(store)
+    stamps = entry_stamps(store)
+    state = {} if full else _read_state(store)
+    profiles, fresh = _profiles(store, stamps, state)
     phases["load"] = time.perf_counter() - started
-    pairs = list(candidate_pairs(profiles))
-    phases["blocking"] = time.perf_counter() - started - sum(phases.values())
-    digests = {p.entry_key: profile_digest(p) for p in profiles}
+    blocks = Blocks(profiles)
+    digests = {p.entry_key: profile_digest(p, stamps[p.entry_key]) for p in profiles}
     current = judgements.current(store)
     verdicts = {pair: j.verdict for pair, j in current.items()}
-    previous, kept = ({}, set()) if full else _previous(store)
+    previous: dict[str, str] = state.get("digests", {})
     changed = {key for key, digest in digests.items() if previous.get(key) != digest}
     incremental = bool(previous)
+    known: dict[tuple[int, int], Score] = {}
+    # Judged entries are rescored each run: a withdrawn judgement leaves no stored score.
+    dirty = changed | {key for pair in current for key in pair} if incremental else set(digests)
     if incremental:
-        # Judged entries are rescored each run: a withdrawn judgement leaves no stored score.
-        dirty = changed | {key for pair in current for key in pair}
-        pairs = _pairs_to_score(profiles, pairs, dirty, kept)
-    result = cluster(profiles, pairs, verdicts)
+        index = {p.entry_key: i for i, p in enumerate(profiles)}
+        pairs = blocks.pairs(only=[index[k] for k in dirty if k in index])
+        # A pair kept last time between two unchanged entries is still drawn by blocking
+        # (the digests hold what decides it) and scores the same.
+        for a, b, score, conflict, strong, unconflicted, dated, *_ in state["pairs"]:
+            if a not in dirty and b not in dirty and a in index and b in index:
+                known[(index[a], index[b])] = Score(score, [], conflict, strong, unconflicted,
+                                                    dated)  # fmt: skip
+        pairs = sorted(set(pairs) | set(known))
+    else:
+        pairs = blocks.pairs()
+    phases["blocking"] = time.perf_counter() - started - sum(phases.values())
+    result = cluster(profiles, pairs, verdicts, known=known)
     clusters = result.clusters()
     phases["score_and_cluster"] = time.perf_counter() - started - sum(phases.values())
     seconds = time.perf_counter() - started
     report = ResolutionReport(len(profiles), len(pairs), len(clusters),
-                              sum(1 for c in clusters if len(c) > 1), seconds, scored=len(pairs),
-                              changed=len(changed), removed=len(previous.keys() - digests.keys()),
-                              full=not incremental, phases=phases)  # fmt: skip
+                              sum(1 for c in clusters if len(c) > 1), seconds,
+                              scored=len(pairs) - len(known), changed=len(changed),
+                              removed=len(previous.keys() - digests.keys()),
+                              full=not incremental, rebuilt=len(fresh), phases=phases)  # fmt: skip
     saving = time.perf_counter()
-    _save(store, report, result, clusters, digests)
+    new_state = _state(result, clusters, digests, stamps, state, fresh)
+    _save(store, report, result, state if incremental else {}, new_state, dirty)
     store.optimize()
     phases["save"] = time.perf_counter() - saving
     report.seconds = time.perf_counter() - started
     return report
 
 
+def _state(
+    result: Clustering, clusters: list[list[Profile]], digests: dict[str, str],
+    stamps: dict[str, str], old: dict[str, Any], fresh: set[str],
+) -> dict[str, Any]:  # fmt: skip
+    """What a run leaves for the next: each profile with its stamp (a profile taken from
+    the `old` state keeps its record as it was), each entry's digest, target and marks,
+    and each kept pair's score and decision (pairs by entry key)."""
+    records = {key: record for key, _, record in old.get("profiles", []) if key not in fresh}
+    members = {p.entry_key: _cluster_id(c) for c in clusters for p in c}
+    decisions = _decisions(result)
+    pairs = []
+    for (i, j), (decision, reason) in decisions.items():
+        s = result.scores[(i, j)]
+        pairs.append([result.profiles[i].entry_key, result.profiles[j].entry_key, s.score,
+                      s.conflict, s.strong, s.unconflicted, s.dated, decision, reason])  # fmt: skip
+    return {
+        "version": RESOLVER_VERSION,
+        "profiles": [
+            [p.entry_key, stamps[p.entry_key], records.get(p.entry_key) or to_record(p)]
+            for p in result.profiles
+        ],
+        "digests": digests,
+        "members": members,
+        "marks": {
+            p.entry_key: [sorted(p.distinctive), sorted(p.common_words)]
+            for p in result.profiles
+            if p.distinctive or p.common_words
+        },
+        "pairs": pairs,
+    }
+
+
+def _decisions(result: Clustering) -> dict[tuple[int, int], tuple[str, str | None]]:
+    """Every candidate (or judged) pair worth keeping (`cluster.possible`) with what became
+    of it: merged, refused (and why), possible, judged-same or judged-different."""
+    refused = {(min(i, j), max(i, j)): why for i, j, why in result.refused}
+    out: dict[tuple[int, int], tuple[str, str | None]] = {}
+    for (i, j), score in result.scores.items():
+        if not possible(score) or not ((i, j) in result.candidates or (i, j) in result.judged):
+            continue
+        merged = result.find(i) == result.find(j)
+        decision = "merged" if merged else "refused" if (i, j) in refused else "possible"
+        if (i, j) in result.judged:
+            decision = "judged-" + ("same" if merged else "different")
+        out[(i, j)] = (decision, refused.get((i, j)))
+    return out
+
+
 def _save(
-    store: Store, report: ResolutionReport, result: Clustering, clusters: list[list[Profile]],
-    digests: dict[str, str],
+    store: Store, report: ResolutionReport, result: Clustering, old: dict[str, Any],
+    new: dict[str, Any], dirty: set[str],
 ) -> None:  # fmt: skip
+    """Write the run and its state: in an incremental run only the rows that differ from
+    the last run's (`old`, its state); in a full run every row afresh."""
+    keys = [p.entry_key for p in result.profiles]
+    sources = {p.entry_key: p.source for p in result.profiles}
+    blob = zlib.compress(json.dumps(new, ensure_ascii=False).encode(), 1)
     with store.begin() as conn:
         run_id = conn.execute(resolution_runs.insert().values(
             started_at=datetime.now(UTC).replace(tzinfo=None), seconds=report.seconds,
             profiles=report.profiles, pairs=report.pairs, targets=report.targets,
             multi=report.multi)).inserted_primary_key[0]  # type: ignore[index]  # fmt: skip
-        conn.execute(target_members.delete())
-        conn.execute(match_pairs.delete())
-        conn.execute(profile_digests.delete())
-        conn.execute(profile_marks.delete())
-        conn.execute(profile_marks.insert(), [
-            {"entry_key": p.entry_key, "distinctive": sorted(p.distinctive),
-             "common_words": sorted(p.common_words)}
-            for c in clusters for p in c if p.distinctive or p.common_words])  # fmt: skip
-        members = [{"entry_key": p.entry_key, "target_id": _cluster_id(c), "source": p.source,
-                    "run_id": run_id} for c in clusters for p in c]  # fmt: skip
-        conn.execute(target_members.insert(), members)
-        conn.execute(profile_digests.insert(), [{"entry_key": k, "digest": d, "run_id": run_id}
-                                                for k, d in digests.items()])  # fmt: skip
-        rows = _pair_rows(result, run_id)
+        if not old:
+            for table in (target_members, match_pairs, profile_marks, resolver_state):
+                conn.execute(table.delete())
+        members = {k: {"entry_key": k, "target_id": t, "source": sources[k], "run_id": run_id}
+                   for k, t in new["members"].items()}  # fmt: skip
+        _replace(conn, target_members, old.get("members", {}), members,
+                 lambda row: row["target_id"])  # fmt: skip
+        marks = {k: {"entry_key": k, "distinctive": d, "common_words": c}
+                 for k, (d, c) in new["marks"].items()}  # fmt: skip
+        _replace(conn, profile_marks, old.get("marks", {}), marks,
+                 lambda row: [row["distinctive"], row["common_words"]])  # fmt: skip
+        # Pairs: those touching a changed or removed entry are written afresh (with their
+        # features); a kept pair between unchanged entries has its decision updated.
+        gone = dirty | (set(old.get("digests", {})) - set(keys))
+        if old:
+            for chunk in _chunks(sorted(gone)):
+                conn.execute(match_pairs.delete().where(
+                    match_pairs.c.key_a.in_(chunk) | match_pairs.c.key_b.in_(chunk)))  # fmt: skip
+        before = {(a, b): (decision, reason) for a, b, *_, decision, reason in old.get("pairs", [])}
+        index = {key: i for i, key in enumerate(keys)}
+        rows = []
+        for a, b, *_, decision, reason in new["pairs"]:
+            if a in gone or b in gone or not old:
+                i, j = index[a], index[b]
+                rows.append({"key_a": a, "key_b": b, "score": result.scores[(i, j)].score,
+                             "decision": decision, "reason": reason, "run_id": run_id,
+                             "features": _features(result.scores[(i, j)])})  # fmt: skip
+            elif before.get((a, b)) != (decision, reason):
+                conn.execute(match_pairs.update().where(
+                    (match_pairs.c.key_a == a) & (match_pairs.c.key_b == b)).values(
+                    decision=decision, reason=reason, run_id=run_id))  # fmt: skip
         if rows:
             conn.execute(match_pairs.insert(), rows)
+        conn.execute(resolver_state.delete())
+        conn.execute(resolver_state.insert().values(name="resolver", data=blob))
+
+
+def _replace(
+    conn: Any, table: sa.Table, old: dict[str, Any], new: dict[str, dict[str, Any]],
+    value: Any,
+) -> None:  # fmt: skip
+    """Bring `table` (keyed by entry key) from the values `old` to the rows `new`: delete
+    the keys gone or changed, insert the keys new or changed, leave the others untouched
+    (`value(row)` is a row's value in `old`'s form)."""
+    changed = {k for k, row in new.items() if k in old and old[k] != value(row)}
+    gone = [k for k in old if k not in new]
+    for chunk in _chunks(sorted(changed) + gone):
+        conn.execute(table.delete().where(table.c.entry_key.in_(chunk)))
+    rows = [row for k, row in new.items() if k not in old or k in changed]
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
+    return [items[k : k + size] for k in range(0, len(items), size)]
 
 
 def _cluster_id(cluster: list[Profile]) -> str:

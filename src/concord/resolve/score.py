@@ -117,6 +117,9 @@ class Score:
     strong: bool = False
     # The score without the features that conflict (a birth date, a gender).
     unconflicted: float = 0.0
+    # Whether the evidence speaks to the dates (a shared number or reference, the same full
+    # birth date): clustering then waives a birth date elsewhere in the cluster.
+    dated: bool = False
 
     def explain(self) -> str:
         """One line per feature, e.g. `name +3.0 (exact: 'chen quanguo')`."""
@@ -159,7 +162,8 @@ def _name_feature(a: Profile, b: Profile) -> tuple[Feature, float]:
         # also given for its Qods Force): an alias match alone says little.
         weight = WEIGHTS["name_alias_only"]
         detail += "; only aliases agree, the primary names differ"
-    return Feature("name", weight, detail, pair[0], pair[1], round(best, 4)), best
+    # The similarity is kept unrounded: `rebuild` reads the thresholds off it.
+    return Feature("name", weight, detail, pair[0], pair[1], best), best
 
 
 def _primary_agrees(a: Profile, b: Profile) -> bool:
@@ -301,7 +305,29 @@ def _set_features(a: Profile, b: Profile) -> list[Feature]:
 
 
 def compare(a: Profile, b: Profile) -> Score:
-    """Score two profiles and say why.
+    """Score two profiles and say why (what `strong` and `conflict` mean: `_weighed`)."""
+    if kind(a) != kind(b):
+        return Score(0.0, [Feature("schema", -10.0, f"{a.schema} / {b.schema}")], conflict=True)
+    name, _ = _name_feature(a, b)
+    features = [Feature("prior", PRIOR[kind(a)], kind(a)), name]
+    dob = _dob_feature(a, b)
+    if dob is not None:
+        features.append(dob)
+    features.extend(_set_features(a, b))
+    same_rare = a.distinctive & b.distinctive
+    if same_rare:
+        features.append(Feature("rare_name", WEIGHTS["rare_name"],
+                                f"same rare full name {min(same_rare)!r}"))  # fmt: skip
+    features.extend(_context_features(a, b))
+    backed = (dob is not None and dob.weight > 0) or any(
+        f.name in ("identifier", "reference", "rare_name") for f in features)  # fmt: skip
+    if not backed and (common := _common_name(a, b, name)):
+        features.append(common)
+    return _weighed(a, b, features)
+
+
+def _weighed(a: Profile, b: Profile, features: list[Feature]) -> Score:
+    """A pair's features summed into its score, with the flags clustering reads.
 
     A pair is `strong` when it shares an identifier or reference; has near-identical
     names and the same full date of birth; has the same name and the same date as written
@@ -313,34 +339,21 @@ def compare(a: Profile, b: Profile) -> Score:
     birth dates wrongly more often than they share a passport number or a UN reference by
     chance.
     """
-    if kind(a) != kind(b):
-        return Score(0.0, [Feature("schema", -10.0, f"{a.schema} / {b.schema}")], conflict=True)
-    name, similarity = _name_feature(a, b)
-    features = [Feature("prior", PRIOR[kind(a)], kind(a)), name]
-    dob = _dob_feature(a, b)
-    if dob is not None:
-        features.append(dob)
-    features.extend(_set_features(a, b))
+    name = next(f for f in features if f.name == "name")
+    similarity = name.similarity or 0.0
+    dob = next((f for f in features if f.name == "birth_date"), None)
+    same_rare = any(f.name == "rare_name" for f in features)
     tied = any(f.name == "reference" for f in features) or (
         name.weight >= 2.0 and any(f.name == "identifier" for f in features)
     )
     conflict = not tied and any(_conflicting(f) for f in features)
-    same_rare = a.distinctive & b.distinctive
-    if same_rare:
-        features.append(Feature("rare_name", WEIGHTS["rare_name"],
-                                f"same rare full name {min(same_rare)!r}"))  # fmt: skip
-    features.extend(_context_features(a, b))
-    backed = (dob is not None and dob.weight > 0) or any(
-        f.name in ("identifier", "reference", "rare_name") for f in features)  # fmt: skip
-    if not backed and (common := _common_name(a, b, name)):
-        features.append(common)
     total = sum(f.weight for f in features)
     strong = (
         any(f.name in ("identifier", "reference") for f in features)
         or (similarity >= 0.97 and dob is not None and dob.weight >= 2.5)
         or (similarity == 1.0 and bool(a.birth_dates & b.birth_dates))
         or (
-            bool(same_rare)
+            same_rare
             and (dob is None or dob.weight > 0)
             and not (a.legal_forms and b.legal_forms and a.legal_forms != b.legal_forms)
         )
@@ -348,8 +361,11 @@ def compare(a: Profile, b: Profile) -> Score:
     # Without its conflicting features, would the pair merge? Then it is a possible match
     # for a person to look at (same full name, birth dates conflict), not a bare namesake.
     unconflicted = total - sum(f.weight for f in features if _conflicting(f))
+    dated = any(f.name in ("identifier", "reference")
+                or (f.name == "birth_date" and f.weight >= WEIGHTS["dob_day"])
+                for f in features)  # fmt: skip
     return Score(_logistic(total), features, conflict=conflict, strong=strong,
-                 unconflicted=_logistic(unconflicted))  # fmt: skip
+                 unconflicted=_logistic(unconflicted), dated=dated)  # fmt: skip
 
 
 def _conflicting(feature: Feature) -> bool:

@@ -77,14 +77,15 @@ match_pairs = sa.Table(
     sa.Column("run_id", sa.Integer, nullable=False),
 )
 
-profile_digests = sa.Table(
-    # What the last resolution run read of each entry, so the next run scores only the
-    # entries whose profile changed.
-    "profile_digests",
+resolver_state = sa.Table(
+    # What the last resolution run leaves for the next, as one compressed JSON document
+    # (`resolve.run._state`): each entry's profile with the stamp of the entry state it was
+    # built from, each entry's digest, target and marks, and each kept pair's score. An
+    # incremental run reads it once instead of rebuilding and rescoring the unchanged.
+    "resolver_state",
     metadata,
-    sa.Column("entry_key", sa.String(255), primary_key=True),
-    sa.Column("digest", sa.String(40), nullable=False),
-    sa.Column("run_id", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
 profile_marks = sa.Table(
