@@ -77,3 +77,33 @@ def resolved_store(mirror_store):  # type: ignore[no-untyped-def]
     report = resolve(mirror_store, full=True)
     mirror_store.resolve_report = report
     return mirror_store
+
+
+CHROMIUM_HOWTO = (
+    "Chromium not found: install Debian's chromium (apt-get install chromium) "
+    "or run .ci/run, which installs it"
+)
+
+
+def find_chromium() -> str | None:
+    """The Chromium the browser tests drive: `CONCORD_CHROMIUM` if set, else `chromium` on
+    PATH. None when there is none (or Playwright, its driver, is not installed)."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("playwright") is None:
+        return None
+    wanted = os.environ.get("CONCORD_CHROMIUM")
+    if wanted is not None:
+        return wanted if Path(wanted).is_file() else None
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of a headless-capable Chromium; every browser test takes this fixture, so a
+    machine without Chromium skips them all with one line saying how to run them."""
+    path = find_chromium()
+    if path is None:
+        pytest.skip(CHROMIUM_HOWTO)
+    return path

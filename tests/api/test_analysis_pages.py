@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 
 from concord.analysis.frame import Filter, load_frame
 from concord.analysis.gaps import GapQuery, gap_counts, gaps
+from concord.report.charts import quarters_between
 from concord.store import Store
+from tests.report.test_report import chart_texts, quarter_labels
 
 HTML = {"accept": "text/html"}
 
@@ -23,6 +25,14 @@ def test_overview_charts_are_in_the_page_not_the_twin(client: TestClient) -> Non
     assert data["analysis"]["counts"]["on 2+"] > 0
     page = client.get("/", headers=HTML).text
     assert page.count("<svg") >= 2 and "Largest gaps" in page
+
+
+def test_overview_chart_has_a_continuous_quarter_axis(client: TestClient) -> None:
+    page = client.get("/", headers=HTML).text
+    texts = chart_texts(page, "coordination")  # the first chart of the section
+    labels = quarter_labels(texts)
+    assert len(labels) > 20 and labels == quarters_between(labels[0], labels[-1])
+    assert {"quarter of the listing date", "new designations (targets)"} <= set(texts)
 
 
 def test_coverage_filters_and_paging(client: TestClient) -> None:

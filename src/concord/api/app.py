@@ -1,6 +1,7 @@
 """The web application and HTTP API: `create_app()` builds one FastAPI app serving the
-JSON API under `/api/` (OpenAPI at `/api/openapi.json`, docs at `/api/docs`) and the pages
-under `/`, every page being the HTML form of an API answer from the same function.
+JSON API under `/api/` (OpenAPI at `/api/openapi.json`, docs at `/api/docs` and `/api/redoc`
+with their assets served by the app) and the pages under `/`, every page being the HTML form
+of an API answer from the same function.
 
 Run it with `concord serve`, or `uvicorn --factory concord.api.app:create_app`.
 """
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from concord.api import (
+    docs,
     errors,
     match,
     routes_audit,
@@ -67,15 +69,16 @@ def create_app(store: Store | None = None, secret: str | None = None) -> FastAPI
         summary="Who is sanctioned where, since when, on what ground.",
         version="0.1.0",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by `docs.install`, assets from the app (no CDN)
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=docs.OAUTH2_REDIRECT_URL,
         openapi_tags=TAGS,
     )
     app.state.store = store or Store()
     app.state.sessions = Sessions(secret or secret_key())
     app.state.throttle = SignInThrottle()
     errors.install(app)
+    docs.install(app)
     app.middleware("http")(session_middleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_sources, routes_coverage, routes_gaps, routes_screen, routes_regimes,

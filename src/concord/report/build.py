@@ -17,6 +17,7 @@ from concord.analysis.network import network_gaps
 from concord.analysis.summary import headline
 from concord.analysis.timeline import timeline
 from concord.report import charts
+from concord.report.provenance import Provenance, provenance
 from concord.store import Store
 
 
@@ -36,6 +37,7 @@ class Report:
     alignment: list[dict[str, Any]]
     timeline: list[dict[str, Any]]
     charts: dict[str, str] = field(default_factory=dict)
+    provenance: Provenance | None = None
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every table by sheet name, for the workbook."""
@@ -46,6 +48,8 @@ class Report:
         out |= {"Delistings": self.delistings, "Lags": self.lag_summary,
                 "Lag cases": self.lag_cases, "Alignment": self.alignment,
                 "Timeline": self.timeline}  # fmt: skip
+        if self.provenance is not None:
+            out["Provenance"] = self.provenance.rows()
         return out
 
 
@@ -101,6 +105,7 @@ def write_report(
     from concord.report.xlsx import write_xlsx
 
     report = build_report(load_frame(store), flt, as_of)
+    report.provenance = provenance(store, as_of)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(report), encoding="utf-8")
     if xlsx is not None:

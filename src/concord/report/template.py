@@ -8,23 +8,66 @@ TEMPLATE = """<!DOCTYPE html>
 <link rel="icon" href="data:,">
 <title>Concord coordination report</title>
 <style>
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
 h1 { font-size: 1.6em; } h2 { border-bottom: 2px solid #1f4e79; padding-bottom: .2em; }
 table { border-collapse: collapse; font-size: 12px; margin: .5em 0 1em; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; vertical-align: top; text-align: left; }
-th { background: #eef3f8; position: sticky; top: 0; }
+th { background: #eef3f8; position: sticky; top: 0; z-index: 1; }
+thead { display: table-header-group; }
 td.num { text-align: right; } .muted { color: #666; } .fig svg { max-width: 100%; height: auto; }
 details { margin: .3em 0; } summary { cursor: pointer; font-weight: 600; }
 .big { font-size: 1.4em; font-weight: 700; } .d { white-space: nowrap; }
-.scroll { overflow-x: auto; }
+.scroll { overflow: auto; max-height: 85vh; }
+.title-page { border-bottom: 3px solid #1f4e79; margin-bottom: 2em; }
+.title-page .question { font-size: 1.2em; max-width: 50em; }
+.title-page dl { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; }
+.title-page dt { font-weight: 600; } .title-page dd { margin: 0; }
+code.sha { font-size: 10px; word-break: break-all; }
+nav.toc ol { columns: 2; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  .title-page { break-after: page; border: none; }
+  h2 { break-before: page; break-after: avoid; }
+  .scroll { overflow: visible; max-height: none; }
+  th { position: static; }
+  table { font-size: 7.5pt; width: 100%; }
+  td, th { overflow-wrap: anywhere; }
+  tr, .fig { break-inside: avoid; }
+  details::details-content { content-visibility: visible; display: contents; }
+  summary { list-style: none; }
+  a { color: inherit; text-decoration: none; }
+  nav.toc { display: none; }
+}
 </style>
 </head>
 <body>
+<header class="title-page" id="title">
 <h1>Concord coordination report</h1>
-<p>{{ figures.filter }} designations, {{ 'as of ' + figures.as_of if report.as_of else 'current lists' }}.
-Jurisdictions in the store: {{ held|join(', ') }}{% if absent %}; no list held for {{ absent|join(', ') }}{% endif %}.
-The UN is shown as context: it has no Magnitsky-class regime.</p>
-<p>How to read it: a target is one person or body, joined across lists when names and other
+<p class="question">Which persons and bodies does one government sanction under {{ figures.filter }}
+regimes that another does not, since when, and how long do governments take to follow one another?</p>
+<dl>
+<dt>Generated</dt><dd>{{ provenance.generated_text if provenance else 'unknown' }}</dd>
+<dt>Concord version</dt><dd>{{ provenance.version if provenance else version }}</dd>
+<dt>Designations</dt><dd>{{ figures.filter }}, {{ 'in force on ' + figures.as_of if report.as_of else 'in force on the date of each list below' }}</dd>
+<dt>Jurisdictions</dt><dd>{{ held|join(', ') }}{% if absent %}; no list held for {{ absent|join(', ') }}{% endif %}. The UN is shown as context: it has no Magnitsky-class regime.</dd>
+</dl>
+{% if provenance %}
+<table class="sources"><caption>The official lists this report reflects</caption>
+<thead><tr><th>jurisdiction</th><th>list</th><th>publisher</th><th>data as of</th><th>file (in the mirror)</th><th>sha256 of the file</th></tr></thead>
+<tbody>{% for s in provenance.lists %}<tr><td>{{ s.jurisdiction }}</td><td>{{ s.title }} <span class="muted">({{ s.source }})</span></td><td>{{ s.publisher }}</td><td class="d">{{ s.data_as_of }}</td>
+<td>{% for path, _ in s.files %}{{ path }}<br>{% endfor %}</td><td>{% for _, digest in s.files %}<code class="sha">{{ digest }}</code><br>{% endfor %}</td></tr>
+{% endfor %}</tbody></table>
+<p class="muted">"Data as of": the date of the newest snapshot of each list held (the file's own publication date where it states one, else the day it was downloaded). The workbook's Provenance sheet repeats this table.</p>
+{% endif %}
+<nav class="toc" aria-label="Contents"><ol>
+<li><a href="#summary">Summary</a></li><li><a href="#coverage">Coverage matrix</a></li><li><a href="#gaps">Gaps per jurisdiction pair</a></li>
+<li><a href="#network">Network gaps</a></li><li><a href="#delistings">Delisting gaps</a></li><li><a href="#lags">Lags</a></li>
+<li><a href="#timeline">Timeline</a></li><li><a href="#alignment">Alignment</a></li><li><a href="#appendix">Appendix</a></li>
+</ol></nav>
+</header>
+<h2 id="method">How to read it</h2>
+<p>A target is one person or body, joined across lists when names and other
 particulars agree (a <em>possible match</em> is an entry scored as perhaps the same, not joined).
 A listed date is the date the list gives for designation under that regime; where the list gives
 none, a range <code>a..b</code> between the snapshot that did not yet show the entry and the one
@@ -47,11 +90,14 @@ and another does not, under any regime.</p>
 <h2 id="coverage">Coverage matrix</h2>
 <p class="muted">Each cell: regime key and listed date (a range <code>a..b</code> when the list gives no date and
 snapshots bound it; <code>..b</code> on or before the first snapshot). Designations on other grounds in brackets.</p>
-<details open><summary>{{ report.coverage|length }} targets</summary>
-<div class="scroll"><table><tr><th>target</th><th>country</th>{% for j in columns %}<th>{{ j }}</th>{% endfor %}<th>entries</th></tr>
-{% for r in report.coverage %}<tr><td>{{ r.name }}</td><td>{{ r.country }}</td>
+<p>{{ report.coverage|length }} targets, grouped by the country the lists give for them (largest groups first).</p>
+{% for country, rows in coverage_groups %}
+<details id="coverage-{{ country or 'none' }}"{% if loop.first %} open{% endif %}><summary>{{ country or 'country not stated' }}: {{ rows|length }} targets</summary>
+<div class="scroll"><table><thead><tr><th>target</th>{% for j in columns %}<th>{{ j }}</th>{% endfor %}<th>entries</th></tr></thead>
+<tbody>{% for r in rows %}<tr><td>{{ r.name }}</td>
 {% for j in columns %}<td>{% for part in r[j].split('; ') if part %}<span class="d">{{ part }}</span><br>{% endfor %}</td>{% endfor %}<td class="muted">{{ r.entries }}</td></tr>
-{% endfor %}</table></div></details>
+{% endfor %}</tbody></table></div></details>
+{% endfor %}
 
 <h2 id="gaps">Gaps per jurisdiction pair</h2>
 {% for pair, rows in report.gaps.items() %}
@@ -97,7 +143,7 @@ jurisdiction designates while the second designates only the principal.</p>
 <p class="muted">Per year and ground: <a href="#appendix-alignment">appendix</a>. The targets behind a
 count are the rows of the <a href="#coverage">coverage matrix</a> designated by both jurisdictions.</p>
 
-<h2>Appendix: the entries behind each figure</h2>
+<h2 id="appendix">Appendix: the entries behind each figure</h2>
 <details id="appendix-lags"><summary>Lag cases ({{ report.lag_cases|length }})</summary>
 <table><tr><th>pair</th><th>target</th><th>first</th><th>listed</th><th>then</th><th>listed</th><th>lag (days)</th><th>entries</th></tr>
 {% for c in report.lag_cases %}<tr><td>{{ c.pair }}</td><td>{{ c.name }}</td><td>{{ c.leader_regime }}</td><td>{{ c.leader_listed }}</td>
@@ -113,7 +159,7 @@ count are the rows of the <a href="#coverage">coverage matrix</a> designated by 
 {% for r in report.alignment %}<tr><td>{{ r.a }}</td><td>{{ r.b }}</td><td>{{ r.ground }}</td><td>{{ r.year }}</td>
 <td class="num">{{ r.count_a }}</td><td class="num">{{ r.count_b }}</td><td class="num">{{ r.both }}</td><td class="num">{{ r.jaccard }}</td></tr>
 {% endfor %}</table></details>
-<p class="muted">Made by Concord from the official lists; every figure traces to the list entries named above.</p>
+<p class="muted">Made by Concord {{ provenance.version if provenance else version }} from the official lists{% if provenance %} on {{ provenance.generated_text }}{% endif %}; every figure traces to the list entries named above.</p>
 </body>
 </html>
 """
