@@ -22,6 +22,7 @@ from concord.api import (
     routes_audit,
     routes_auth,
     routes_coverage,
+    routes_dossiers,
     routes_gaps,
     routes_judgements,
     routes_regimes,
@@ -44,6 +45,7 @@ TAGS = [
     {"name": "targets", "description": "One real-world person or body across lists."},
     {"name": "judgements", "description": "Human verdicts on pairs of entries (analyst)."},
     {"name": "audit", "description": "Who wrote what, when (analyst)."},
+    {"name": "dossiers", "description": "Designation proposals, evidence, signed packages."},
     {"name": "accounts", "description": "Sessions and API tokens."},
 ]
 
@@ -82,7 +84,8 @@ def create_app(store: Store | None = None, secret: str | None = None) -> FastAPI
     app.middleware("http")(session_middleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_sources, routes_coverage, routes_gaps, routes_screen, routes_regimes,
-                   routes_targets, routes_judgements, routes_audit, routes_auth):  # fmt: skip
+                   routes_targets, routes_judgements, routes_audit, routes_auth,
+                   routes_dossiers):  # fmt: skip
         app.include_router(module.router)
     # Screening (yente-shaped POST /api/match/{dataset}) reads only: no account needed.
     app.include_router(match.router, prefix="/api")

@@ -561,4 +561,4 @@ def main() -> None:
 
 
 # The other command modules register themselves on `cli` when imported.
-from concord.cli import analysis_cmds, screen_cmds, web_cmds  # noqa: E402,F401
+from concord.cli import analysis_cmds, dossier_cmds, screen_cmds, web_cmds  # noqa: E402,F401

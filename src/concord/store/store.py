@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from concord.errors import BadInput
-from concord.store import statement_table  # noqa: F401  (registers the table in metadata)
+from concord.store import dossier_tables, statement_table  # noqa: F401  (register their tables)
 from concord.store.tables import metadata, resolution_runs, snapshots
 
 DEFAULT_PATH = Path("var") / "concord.sqlite"
