@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from concord.cli.output import emit, emit_json, format_option
 from concord.errors import BadInput, ConcordError, NotFound
-from concord.ingest import IngestReport, ingest_files, ingest_mirror
 from concord.model import jurisdictions
 from concord.model.regimes import registry
 from concord.resolve import judgements
@@ -36,6 +36,9 @@ from concord.resolve.run import (
 )
 from concord.resolve.score import compare as compare_profiles
 from concord.store import Store, queries
+
+if TYPE_CHECKING:  # imported by `ingest` only: the parsers load FtM's data model (~0.3 s)
+    from concord.ingest import IngestReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_MIRROR = "../shared/data/raw"
@@ -65,7 +68,32 @@ def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-@click.group()
+# The other command modules register their commands on `cli` when imported: each only when
+# one of its commands is asked for (the screening commands' alone for `concord screen`, so a
+# screening starts without loading the web app, the dossier crypto and the report machinery).
+COMMAND_MODULES = ("analysis_cmds", "dossier_cmds", "screen_cmds", "web_cmds")
+SCREEN_COMMANDS = ("screen", "decide", "decisions")
+
+
+class LazyCommands(click.Group):
+    """A group whose commands in other modules are imported when first needed."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            _import_commands(["screen_cmds"] if cmd_name in SCREEN_COMMANDS else COMMAND_MODULES)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _import_commands(COMMAND_MODULES)
+        return super().list_commands(ctx)
+
+
+def _import_commands(modules: Sequence[str]) -> None:
+    for module in modules:
+        importlib.import_module(f"concord.cli.{module}")
+
+
+@click.group(cls=LazyCommands)
 @click.option(
     "--database",
     envvar="CONCORD_DATABASE_URL",
@@ -161,6 +189,8 @@ def ingest(
     or changed since the last resolution are scored), unless --no-resolve.
     Exit code 0 when everything was ingested, 2 when some snapshot was refused.
     """
+    from concord.ingest import ingest_files, ingest_mirror
+
     store = get_store(ctx)
     if source is not None:
         if not paths or observed is None:
@@ -558,7 +588,3 @@ def duplicates(ctx: click.Context, fmt: str) -> None:
 def main() -> None:
     """Console entry point."""
     cli()
-
-
-# The other command modules register themselves on `cli` when imported.
-from concord.cli import analysis_cmds, dossier_cmds, screen_cmds, web_cmds  # noqa: E402,F401

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from concord.cli.main import cli, get_store, handle_errors
 from concord.cli.output import emit, emit_json, format_option
@@ -88,6 +87,8 @@ def screen_cmd(ctx: click.Context, name: str | None, dob: str | None, country: s
 
 
 def _batch(store: Store, source: Path, output: Path, options: BatchOptions) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
     partial = output.with_name(output.name + ".partial")
     if partial.exists():
         click.echo(f"resuming: {partial} holds the records already screened", err=True)

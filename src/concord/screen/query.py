@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from followthemoney import registry as ftm_registry
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
@@ -25,7 +24,7 @@ from concord.model.regimes import GROUNDS, registry
 from concord.resolve.names import STOPWORDS, name_tokens
 from concord.resolve.profiles import Profile, finish
 from concord.resolve.score import Feature, compare
-from concord.screen.index import ScreenIndex, TargetInfo, token_keys
+from concord.screen.index import FACETS, ScreenIndex, TargetInfo, token_keys
 
 SCREEN_PRIOR = -1.0  # exact name alone: 0.88; name and full date of birth: 0.99
 ONE_WORD = -1.5  # an exact one-word alias alone then scores 0.62, under the threshold
@@ -61,7 +60,8 @@ class Filters:
     ) -> Filters:
         """Filters from user strings, checked: an unknown value is BadInput."""
         juris = {code(j) for j in jurisdictions}
-        if bad := sorted(set(regimes) - set(registry().regimes)):
+        # The registry is read only when asked for: its YAML files take ~0.3-0.6 s to load.
+        if regimes and (bad := sorted(set(regimes) - set(registry().regimes))):
             raise BadInput(f"unknown regime key {bad[0]!r} (see `concord regimes`)")
         if bad := sorted(set(grounds) - set(GROUNDS)):
             raise BadInput(f"unknown ground {bad[0]!r} (known: {', '.join(GROUNDS)})")
@@ -113,6 +113,8 @@ class Hit:
 
 def clean_country(value: str) -> str:
     """A country name or code as the ISO code the lists use (`Russia` -> `ru`)."""
+    from followthemoney import registry as ftm_registry  # its data model loads in ~0.3 s
+
     code = ftm_registry.country.clean(value)
     if code is None:
         raise BadInput(f"unknown country {value!r}")
@@ -135,18 +137,17 @@ def _entry_mask(index: ScreenIndex, filters: Filters, schema: str | None) -> np.
     kind = None if schema in ANY_SCHEMA else schema == "Person"
     cache = index.masks
     if (filters, kind) not in cache:
-        keep = [
-            (not filters.jurisdictions or bool(filters.jurisdictions & set(t.jurisdictions)))
-            and (not filters.regimes or bool(filters.regimes & set(t.regimes)))
-            and (not filters.grounds or bool(filters.grounds & set(t.grounds)))
-            and (not filters.countries or bool(filters.countries & set(t.countries)))
-            for t in index.targets
-        ]
-        mask = np.array(keep, bool)[index.entry_target]
+        keep = np.ones(len(index.targets), bool)
+        for facet in FACETS:
+            if wanted := getattr(filters, facet):
+                keys = [f"{facet}:{value}" for value in sorted(wanted)]
+                keep &= index.facets.holders(keys, len(index.targets))
+        mask = keep[index.entry_target]
         if filters.sources or filters.exclude_sources:
-            mask &= np.array([(not filters.sources or s in filters.sources)
-                              and s not in filters.exclude_sources
-                              for s in index.entry_source], bool)  # fmt: skip
+            allowed = [n for n, s in enumerate(index.sources)
+                       if (not filters.sources or s in filters.sources)
+                       and s not in filters.exclude_sources]  # fmt: skip
+            mask &= np.isin(index.entry_source, allowed)
         if kind is not None:
             mask &= index.entry_person == kind
         cache[(filters, kind)] = mask.astype(np.float32)
@@ -156,11 +157,15 @@ def _entry_mask(index: ScreenIndex, filters: Filters, schema: str | None) -> np.
 def candidates(index: ScreenIndex, query: Query, profile: Profile) -> list[int]:
     """The entries worth scoring: those sharing the most (rarest) name keys with the query,
     then the best of them by a quick C-speed name ratio (rapidfuzz `token_ratio`)."""
-    keys = {k for _, tokens in profile.forms for k in token_keys(tokens)} & index.weights.keys()
-    if not keys:
+    # Sorted: the weights are summed in one order, so equal queries rank alike everywhere.
+    keys = sorted({k for _, tokens in profile.forms for k in token_keys(tokens)})
+    postings = index.postings
+    ranks = [int(r) for r in postings.ranks(keys) if r >= 0]
+    if not ranks:
         return []
-    ids = np.concatenate([index.postings[k] for k in keys])
-    weights = np.repeat([index.weights[k] for k in keys], [len(index.postings[k]) for k in keys])
+    lists = [postings.at(r) for r in ranks]
+    ids = np.concatenate(lists)
+    weights = np.repeat(postings.weights[ranks], [len(ids_) for ids_ in lists])
     acc = np.bincount(ids, weights, minlength=index.size) * _entry_mask(index, query.filters,
                                                                         query.schema)  # fmt: skip
     found = np.flatnonzero(acc)
