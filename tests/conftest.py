@@ -11,9 +11,12 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,3 +110,27 @@ def chromium() -> str:
     if path is None:
         pytest.skip(CHROMIUM_HOWTO)
     return path
+
+
+POSTGRES_ADMIN = os.environ.get(
+    "CONCORD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1/postgres"
+)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database of its own for one test, created and dropped (a real server:
+    CONCORD_TEST_POSTGRES names its admin URL)."""
+    admin = sa.create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    name = f"concord_test_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN}: {exc}")
+    try:
+        yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -9,16 +9,13 @@ index are compared with a freshly built one on the whole resolved mirror.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import uuid
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
-import sqlalchemy as sa
 
 from concord.ingest import ingest_files
 from concord.resolve.profiles import load_profiles
@@ -28,9 +25,6 @@ from concord.screen.index import ScreenIndex
 from concord.store import Store
 from tests.screen.stores import copy_store
 
-POSTGRES = os.environ.get(
-    "CONCORD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1/postgres"
-)
 UN_FIRST = ("un-sc", date(2025, 4, 19), "un-sc/2025-04-19/consolidated.xml")
 UN_LATER = ("un-sc", date(2026, 2, 27), "un-sc/2026-02-27/consolidated.xml")
 # A child process: the store's index as it finds it (loaded or built), and what it answers.
@@ -171,33 +165,21 @@ def test_an_in_memory_store_keeps_its_index_in_memory() -> None:
 
 @pytest.mark.postgres
 def test_a_postgresql_store_keeps_its_index_in_the_user_cache(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mirror: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mirror: Path, pg_url: str
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    name = f"concord_test_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES}: {exc}")
-    try:
-        store = Store(POSTGRES.rsplit("/", 1)[0] + f"/{name}")
-        source, observed, path = UN_FIRST
-        ingest_files(store, source, observed, [mirror / path])
-        resolve(store)
-        built = get_index(store)
-        home = persist.home(store)
-        assert home is not None and home.parent == tmp_path / "concord" / "screen-index"
-        assert _folders(store) == [persist.stamp(store)]
-        loaded = get_index(Store(store.url))
-        assert isinstance(loaded.entry_target, np.memmap)
-        assert _answers(loaded, _names(built)) == _answers(built, _names(built))
-        store.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    store = Store(pg_url)
+    source, observed, path = UN_FIRST
+    ingest_files(store, source, observed, [mirror / path])
+    resolve(store)
+    built = get_index(store)
+    home = persist.home(store)
+    assert home is not None and home.parent == tmp_path / "concord" / "screen-index"
+    assert _folders(store) == [persist.stamp(store)]
+    loaded = get_index(Store(store.url))
+    assert isinstance(loaded.entry_target, np.memmap)
+    assert _answers(loaded, _names(built)) == _answers(built, _names(built))
+    store.dispose()
 
 
 def test_loaded_index_answers_as_a_fresh_build_on_the_whole_mirror(

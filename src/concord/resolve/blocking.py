@@ -78,7 +78,7 @@ class Blocks:
         keys = [p.keys for p in profiles]
         focused = None if only is None else set(only)
         seen: set[tuple[int, int]] = set()
-        texts = [sorted(p.sorted_forms) for p in profiles]  # word order is free in the check
+        texts: dict[int, list[str]] = {}  # names for the check, made when first needed
         for i in range(len(profiles)) if focused is None else sorted(focused):
             profile = profiles[i]
             near: set[int] = set()
@@ -111,7 +111,7 @@ class Blocks:
                     seen.add((min(i, j), max(i, j)))
                 else:
                     check.append(j)
-            seen.update((min(i, j), max(i, j)) for j in _names_agree(texts, i, check))
+            seen.update((min(i, j), max(i, j)) for j in _names_agree(profiles, texts, i, check))
         return sorted(seen)
 
 
@@ -154,10 +154,18 @@ def _later(members: list[int], i: int, focused: set[int] | None) -> list[int]:
     return [j for j in members if j != i and (j > i or j not in focused)]
 
 
-def _names_agree(texts: list[list[str]], i: int, others: list[int]) -> set[int]:
+def _names_agree(
+    profiles: list[Profile], texts: dict[int, list[str]], i: int, others: list[int]
+) -> set[int]:
     """Those of `others` with a name whose token-set ratio to one of i's is NAME_CHECK or
-    more (one rapidfuzz matrix for all of them)."""
-    if not others or not texts[i]:
+    more (one rapidfuzz matrix for all of them). `texts` keeps each profile's names as the
+    check reads them (words sorted: word order is free), made once, when first needed."""
+    if not others:
+        return set()
+    for k in (i, *others):
+        if k not in texts:
+            texts[k] = sorted(profiles[k].sorted_forms)
+    if not texts[i]:
         return set(others)
     columns = [text for j in others for text in texts[j]]
     owners = [j for j in others for _ in texts[j]]
