@@ -44,6 +44,14 @@ class Conflict(ConcordError):
     http_status = 409
 
 
+class NotResolved(ConcordError):
+    """A store holding snapshots that no finished resolution has read (a resolution that
+    was stopped, or an ingest with --no-resolve): its targets would be missing or stale."""
+
+    exit_code = 6
+    http_status = 503
+
+
 class SourceUnavailable(ConcordError):
     """A publisher's website that did not answer."""
 

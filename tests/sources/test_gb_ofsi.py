@@ -7,6 +7,7 @@ memory from it, and hostile bytes (garbage, truncation, entity bomb, external en
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections import Counter
@@ -416,3 +417,20 @@ def test_country_code_is_a_country_or_none(text: str) -> None:
 
 def test_full_name_skips_empty_parts() -> None:
     assert full_name(["", "  ", "X"]) == "X"
+
+
+def test_the_2018_layout_maps_eu_era_regimes_to_their_successors() -> None:
+    """gb-ofsi/2018-04-13 (the old CSV layout) names the EU-era regimes: those the UK's 2019
+    regulations replaced map to them ("Ukraine (Sovereignty)" is the Russia regime); those
+    with no UK successor in the registry are named in a warning, not guessed."""
+    path = MIRROR / "gb-ofsi" / "2018-04-13" / "sanctionsconlist.csv.gz"
+    rows = list(csv.reader(io.StringIO(read_file(path).decode("cp1252"))))  # the old layout
+    regimes_used = {row[25] for row in rows[2:] if len(row) > 25}
+    assert "Ukraine (Sovereignty)" in regimes_used
+    found = regimes().lookup("gb-ofsi", "Ukraine (Sovereignty)")
+    assert found is not None and found.key == "GB-RUS"
+    result = parse_csv({"conlist.csv": read_file(path)})
+    unknown = sorted(w for w in result.warnings if w.startswith("unknown regime"))
+    assert unknown == [f"unknown regime string '{label}'" for label in (
+        "Burundi", "Egypt", "Terrorism and Terrorist Financing", "Tunisia",
+        "UK Freezing Orders", "Ukraine (Misappropriation)")]  # fmt: skip

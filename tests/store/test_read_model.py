@@ -61,7 +61,9 @@ def test_no_magnitsky_class_designation_is_dated_before_its_regime(mirror_store)
     assert early == []
 
 
-def test_dfat_relabel_of_thematic_listings_is_the_same_designation(mirror_store) -> None:  # type: ignore[no-untyped-def]
+def test_dfat_relabel_of_thematic_listings_is_the_same_designation(
+    mirror_store: Store, resolved_store: Store
+) -> None:
     """au-dfat/2022-05-05 files References 6830 and 6855 under "Autonomous (Thematic)" with
     Control Date 2022-03-30; au-dfat/2024-12-17 files them under "... Human Rights" and
     "... Corruption". One designation each, listed on or before 2022-03-30, never delisted."""
@@ -79,14 +81,14 @@ def test_dfat_relabel_of_thematic_listings_is_the_same_designation(mirror_store)
                   if "relabelled from AU-THEMATIC" in d.warnings]  # fmt: skip
     assert len(relabelled) == 39
     # No false spike: none of them counts as new in the quarter of the 2024 file.
-    rows = timeline(load_frame(mirror_store), Filter())
+    rows = timeline(load_frame(resolved_store), Filter())
     entries = {key for r in rows if r["quarter"] == "2024Q4" and r["jurisdiction"] == "AU"
                for key in r.get("entries", "").split(", ")}  # fmt: skip
     assert not entries & {d.entry_key for d in relabelled}
 
 
 def test_a_relisted_designation_keeps_its_first_date_and_says_when_it_came_back(
-    mirror_store: Store,
+    mirror_store: Store, resolved_store: Store
 ) -> None:
     """us-ofac:11317 (National Iranian Oil Company): IRAN in us-ofac/2015-01-17, absent from
     2018-01-28 (delisted under the JCPOA), IRAN again in 2019-01-04."""
@@ -96,7 +98,7 @@ def test_a_relisted_designation_keeps_its_first_date_and_says_when_it_came_back(
     found = _one(mirror_store, "us-ofac:11317", "US-IRAN")
     assert found.listed.until == date(2015, 1, 17)
     assert found.relisted == DateInterval(date(2018, 1, 28), date(2019, 1, 4))
-    listing = next(x for x in load_frame(mirror_store).listings
+    listing = next(x for x in load_frame(resolved_store).listings
                    if (x.entry_key, x.regime) == ("us-ofac:11317", "US-IRAN"))  # fmt: skip
     assert listing.listed == found.listed
 

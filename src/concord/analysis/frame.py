@@ -221,7 +221,9 @@ class Frame:
 
 @per_state
 def load_frame(store: Store) -> Frame:
-    """The frame of the store's current state (built on first use, then kept on the store)."""
+    """The frame of the store's current state (built on first use, then kept on the store).
+    Refused while the store holds snapshots no finished resolution has read."""
+    store.require_resolved()
     return build_frame(store)
 
 

@@ -185,8 +185,9 @@ def ingest(
 ) -> None:  # fmt: skip
     """Ingest a mirror folder (default CONCORD_MIRROR), or files with --source and --date.
 
-    When a snapshot was added, targets are resolved again, incrementally (only entries new
-    or changed since the last resolution are scored), unless --no-resolve.
+    When a snapshot was added, or an earlier resolution was stopped before it finished,
+    targets are resolved again, incrementally (only entries new or changed since the last
+    resolution are scored), unless --no-resolve.
     Exit code 0 when everything was ingested, 2 when some snapshot was refused.
     """
     from concord.ingest import ingest_files, ingest_mirror
@@ -204,8 +205,16 @@ def ingest(
         with bar:
             report = ingest_mirror(store, mirror, progress=update)
     _report(report)
-    if report.count("added") and not no_resolve:
+    if no_resolve:
+        pass
+    elif report.count("added"):
         _resolved(resolve(store))
+    else:
+        with store.read() as conn:
+            pending = Store.unresolved(conn)
+        if pending:  # a resolution that was stopped (killed) or skipped: finish it now
+            click.echo(f"{pending} snapshot(s) never resolved: resolving now", err=True)
+            _resolved(resolve(store))
     if report.refused:
         sys.exit(2)
 

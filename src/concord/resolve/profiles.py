@@ -221,10 +221,13 @@ def _with_short_forms(profile: Profile) -> list[str]:
 
 
 def finish(profile: Profile) -> Profile:
-    if profile.caption and profile.caption not in profile.names:
-        profile.names.insert(0, profile.caption)
-    profile.names = list(dict.fromkeys(profile.names))
-    profile.weak_names = list(dict.fromkeys(profile.weak_names))
+    # The store gives an entry's values in no stable order (two ingests of the same files
+    # write them in different orders), and the first name is the primary one and breaks
+    # ties between equal names: the list's own caption first, the others sorted, so the
+    # same entry gives the same profile, scores and targets in every store.
+    others = sorted({n for n in profile.names if n != profile.caption})
+    profile.names = [profile.caption, *others] if profile.caption else others
+    profile.weak_names = sorted(set(profile.weak_names))
     forms: dict[tuple[str, ...], str] = {}
     fold = name_tokens if profile.schema == "Person" else org_name_tokens
     for name in _with_short_forms(profile):

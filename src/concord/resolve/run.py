@@ -28,6 +28,7 @@ from concord.resolve.profiles import (
 )
 from concord.resolve.score import Score, explain
 from concord.store import Store
+from concord.store.store import RESOLVED_MARK
 from concord.store.tables import (
     entries,
     match_pairs,
@@ -40,7 +41,7 @@ from concord.store.values import current_values
 
 # Part of every profile digest: bump it when profiles, blocking or scoring change, so the
 # next run rescores everything instead of trusting scores the old code made.
-RESOLVER_VERSION = "2026-12-08.2"
+RESOLVER_VERSION = "2026-12-08.3"
 
 
 @dataclass
@@ -140,6 +141,8 @@ def resolve(store: Store, full: bool = False) -> ResolutionReport:
     """
     started = time.perf_counter()
     phases: dict[str, float] = {}
+    with store.read() as conn:
+        covers = Store.newest_snapshot(conn)  # read before the entries: a later one is pending
     stamps = entry_stamps(store)
     state = {} if full else _read_state(store)
     profiles, fresh = _profiles(store, stamps, state)
@@ -178,7 +181,7 @@ def resolve(store: Store, full: bool = False) -> ResolutionReport:
                               full=not incremental, rebuilt=len(fresh), phases=phases)  # fmt: skip
     saving = time.perf_counter()
     new_state = _state(result, clusters, digests, stamps, state, fresh)
-    _save(store, report, result, state if incremental else {}, new_state, dirty)
+    _save(store, report, result, state if incremental else {}, new_state, dirty, covers)
     store.optimize()
     phases["save"] = time.perf_counter() - saving
     report.seconds = time.perf_counter() - started
@@ -235,10 +238,11 @@ def _decisions(result: Clustering) -> dict[tuple[int, int], tuple[str, str | Non
 
 def _save(
     store: Store, report: ResolutionReport, result: Clustering, old: dict[str, Any],
-    new: dict[str, Any], dirty: set[str],
+    new: dict[str, Any], dirty: set[str], covers: int,
 ) -> None:  # fmt: skip
-    """Write the run and its state: in an incremental run only the rows that differ from
-    the last run's (`old`, its state); in a full run every row afresh."""
+    """Write the run and its state, in one transaction: in an incremental run only the rows
+    that differ from the last run's (`old`, its state); in a full run every row afresh.
+    `covers`, the newest snapshot the run read, marks the store resolved up to it."""
     keys = [p.entry_key for p in result.profiles]
     sources = {p.entry_key: p.source for p in result.profiles}
     blob = zlib.compress(json.dumps(new, ensure_ascii=False).encode(), 1)
@@ -281,7 +285,9 @@ def _save(
         if rows:
             conn.execute(match_pairs.insert(), rows)
         conn.execute(resolver_state.delete())
-        conn.execute(resolver_state.insert().values(name="resolver", data=blob))
+        conn.execute(resolver_state.insert(), [
+            {"name": "resolver", "data": blob},
+            {"name": RESOLVED_MARK, "data": str(covers).encode()}])  # fmt: skip
 
 
 def _replace(
@@ -313,6 +319,7 @@ def _cluster_id(cluster: list[Profile]) -> str:
 
 def target(store: Store, ref: str) -> dict[str, Any]:
     """A target by id, by one of its entry keys, or by a name (the best-named target)."""
+    store.require_resolved()
     with store.read() as conn:
         tid = _target_of(conn, ref)
         keys = [

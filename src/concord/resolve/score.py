@@ -186,7 +186,8 @@ def dates_compatible(x: str, y: str) -> bool:
 def _dob_feature(a: Profile, b: Profile) -> Feature | None:
     if not a.birth_dates or not b.birth_dates:
         return None
-    pairs = [(x, y) for x in a.birth_dates for y in b.birth_dates if dates_compatible(x, y)]
+    pairs = [(x, y) for x in sorted(a.birth_dates) for y in sorted(b.birth_dates)
+             if dates_compatible(x, y)]  # fmt: skip
     if not pairs:
         return _dob_slip(a.birth_dates, b.birth_dates)
     best = max(pairs, key=lambda p: min(len(p[0]), len(p[1])))

@@ -289,5 +289,7 @@ def build_index(store: Store) -> ScreenIndex:
 def get_index(store: Store) -> ScreenIndex:
     """The index of the store's current state: loaded from the file written beside the
     store (`persist`) when there is one for this state, else built and written there;
-    kept on the store for the process's later queries (the API shares it)."""
+    kept on the store for the process's later queries (the API shares it). Refused while
+    the store holds snapshots no finished resolution has read."""
+    store.require_resolved()
     return assemble(persist.columns_for(store, build_columns))

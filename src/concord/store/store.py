@@ -14,11 +14,14 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from concord.errors import BadInput
+from concord.errors import BadInput, NotResolved
 from concord.store import dossier_tables, statement_table  # noqa: F401  (register their tables)
-from concord.store.tables import metadata, resolution_runs, snapshots
+from concord.store.tables import metadata, resolution_runs, resolver_state, snapshots
 
 DEFAULT_PATH = Path("var") / "concord.sqlite"
+# The resolver_state row in which a finished resolution run records the newest snapshot it
+# read (written in the run's own transaction, so a killed run leaves the older mark).
+RESOLVED_MARK = "resolved-snapshot"
 T = TypeVar("T")
 
 
@@ -113,6 +116,38 @@ class Store:
         snap = conn.execute(sa.select(sa.func.max(snapshots.c.id))).scalar()
         run = conn.execute(sa.select(sa.func.max(resolution_runs.c.id))).scalar()
         return (int(snap or 0), int(run or 0))
+
+    @staticmethod
+    def newest_snapshot(conn: Connection) -> int:
+        """The id of the newest accepted snapshot (0 in an empty store)."""
+        found = conn.execute(
+            sa.select(sa.func.max(snapshots.c.id)).where(snapshots.c.status == "ok")
+        ).scalar()
+        return int(found or 0)
+
+    @staticmethod
+    def unresolved(conn: Connection) -> int:
+        """How many accepted snapshots no finished resolution run has read: 0 when the
+        targets are up to date (or there is nothing to resolve)."""
+        mark = conn.execute(
+            sa.select(resolver_state.c.data).where(resolver_state.c.name == RESOLVED_MARK)
+        ).scalar()
+        query = sa.select(sa.func.count()).where(snapshots.c.status == "ok")
+        if mark is not None:
+            query = query.where(snapshots.c.id > int(mark))
+        return int(conn.execute(query).scalar() or 0)
+
+    def require_resolved(self) -> None:
+        """Refuse to answer from a half-state: targets, gaps and screening read the last
+        finished resolution, which must have read every snapshot the store holds."""
+        with self.read() as conn:
+            pending = Store.unresolved(conn)
+        if pending:
+            what = "1 snapshot that was" if pending == 1 else f"{pending} snapshots that were"
+            raise NotResolved(
+                f"the store has {what} never resolved (a resolution was stopped or skipped):"
+                " run `concord resolve`"
+            )
 
     def snapshot_rows(self, source: str | None = None) -> list[dict[str, Any]]:
         """Every snapshot (ok and refused), oldest first."""
