@@ -21,6 +21,7 @@ from concord.api import (
     match,
     routes_audit,
     routes_auth,
+    routes_changes,
     routes_coverage,
     routes_dossiers,
     routes_gaps,
@@ -85,7 +86,7 @@ def create_app(store: Store | None = None, secret: str | None = None) -> FastAPI
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_sources, routes_coverage, routes_gaps, routes_screen, routes_regimes,
                    routes_targets, routes_judgements, routes_audit, routes_auth,
-                   routes_dossiers):  # fmt: skip
+                   routes_dossiers, routes_changes):  # fmt: skip
         app.include_router(module.router)
     # Screening (yente-shaped POST /api/match/{dataset}) reads only: no account needed.
     app.include_router(match.router, prefix="/api")

@@ -71,7 +71,8 @@ def parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 # The other command modules register their commands on `cli` when imported: each only when
 # one of its commands is asked for (the screening commands' alone for `concord screen`, so a
 # screening starts without loading the web app, the dossier crypto and the report machinery).
-COMMAND_MODULES = ("analysis_cmds", "dossier_cmds", "screen_cmds", "web_cmds")
+COMMAND_MODULES = ("analysis_cmds", "dossier_cmds", "screen_cmds", "web_cmds", "changes_cmds",
+                   "alerts_cmds")  # fmt: skip
 SCREEN_COMMANDS = ("screen", "decide", "decisions")
 
 

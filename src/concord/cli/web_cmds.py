@@ -22,9 +22,11 @@ def _actor() -> str:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--alerts-every", type=float, metavar="MINUTES",
+              help="Also run the alert rules now and every MINUTES.")  # fmt: skip
 @click.pass_context
 @handle_errors
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, alerts_every: float | None) -> None:
     """Start the web application and HTTP API (pages at /, API and its docs at /api/docs)."""
     import uvicorn
 
@@ -37,6 +39,10 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     # The analysis frame and the screening index take ~10-30 s to build on a full store;
     # built in the background, the server answers at once and later pages are fast.
     threading.Thread(target=warm, args=(store,), name="concord-warm", daemon=True).start()
+    if alerts_every is not None:
+        from concord.alerts import start_periodic
+
+        start_periodic(store, alerts_every)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Concord is at http://{shown}:{port}/ (API docs at /api/docs); Ctrl-C stops it")
     uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")

@@ -15,7 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from concord.errors import BadInput, NotResolved
-from concord.store import dossier_tables, statement_table  # noqa: F401  (register their tables)
+from concord.store import (  # noqa: F401  (register their tables)
+    alert_tables,
+    dossier_tables,
+    statement_table,
+)
 from concord.store.tables import metadata, resolution_runs, resolver_state, snapshots
 
 DEFAULT_PATH = Path("var") / "concord.sqlite"

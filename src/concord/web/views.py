@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from concord.analysis.changes import entry_events
 from concord.errors import BadInput, NotFound
 from concord.model import jurisdictions
 from concord.model.regimes import registry
@@ -248,4 +249,5 @@ def target_page(store: Store, ref: str) -> dict[str, Any]:
     heading = named[0]["name"] if named else found["target_id"]
     return {"title": f"{heading} · target {found['target_id']}", "target_id": found["target_id"],
             "names": names, "entries": members, "evidence": found["evidence"],
-            "judgements": judged, "verdicts": list(judgements.VERDICTS)}  # fmt: skip
+            "judgements": judged, "verdicts": list(judgements.VERDICTS),
+            "changes": entry_events(store, sorted(keys))}  # fmt: skip
