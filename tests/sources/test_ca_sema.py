@@ -246,6 +246,16 @@ def test_bad_input_is_refused(data: bytes, reason: str) -> None:
     assert str(info.value).startswith(f"{FILENAME}: ")
 
 
+def test_a_huge_field_is_refused_at_once() -> None:
+    """Hand-made (no real file has one): a 1,000,000-character Schedule, which once cost
+    ~2 minutes in the country lookup, is refused as damage before anything reads it."""
+    data = (b"<data-set><record><Country>Russia / Russie</Country><Schedule>"
+            + b"1" * 1_000_000 + b"</Schedule><LastName>Doe</LastName><Item>1</Item>"
+            b"</record></data-set>")  # fmt: skip
+    with pytest.raises(ParseError, match=r"record 1: <Schedule> holds 1,000,000 characters"):
+        parse_xml({FILENAME: data})
+
+
 def test_truncated_and_wrong_layout_are_refused() -> None:
     real = _bytes("2025-05-25")
     with pytest.raises(ParseError, match="not well-formed XML"):

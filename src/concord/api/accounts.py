@@ -21,6 +21,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,9 +31,10 @@ from sqlalchemy.engine import Connection
 
 from concord.errors import BadInput, Conflict, NotFound
 from concord.store import Store, audit
-from concord.store.tables import api_tokens, users
+from concord.store.tables import api_tokens, users, web_sessions
 
 ROLES = ("viewer", "analyst", "admin")
+SESSION_SECONDS = 8 * 3600
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "cc_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -87,6 +89,7 @@ def remove_user(store: Store, name: str, actor: str) -> None:
         if row is None:
             raise NotFound(f"no user {name!r}")
         conn.execute(api_tokens.delete().where(api_tokens.c.user_name == name))
+        conn.execute(web_sessions.delete().where(web_sessions.c.user_name == name))
         conn.execute(users.delete().where(users.c.name == name))
         audit.write(conn, actor, "user.remove", name, {"name": name, "role": row.role}, None)
 
@@ -132,6 +135,52 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return None
+    return None if row is None else User(row.name, row.role)
+
+
+def set_password(store: Store, name: str, password: str, actor: str) -> int:
+    """Give an account a new password and end every session it has (returns how many)."""
+    if len(password) < MIN_PASSWORD:
+        raise BadInput(f"a password needs at least {MIN_PASSWORD} characters")
+    with store.begin() as conn:
+        if _row(conn, name) is None:
+            raise NotFound(f"no user {name!r}")
+        conn.execute(users.update().where(users.c.name == name)
+                     .values(password_hash=_hasher.hash(password)))  # fmt: skip
+        ended = conn.execute(web_sessions.delete().where(web_sessions.c.user_name == name))
+        audit.write(conn, actor, "user.password", name, None, {"sessions_ended": ended.rowcount})
+    return int(ended.rowcount)
+
+
+def start_session(store: Store, name: str) -> str:
+    """A new session id for a user who just signed in (expired sessions are dropped)."""
+    session_id = secrets.token_urlsafe(32)
+    now = audit.now()
+    with store.begin() as conn:
+        expired = web_sessions.c.created_at < now - timedelta(seconds=SESSION_SECONDS)
+        conn.execute(web_sessions.delete().where(expired))
+        conn.execute(web_sessions.insert().values(id_hash=_token_hash(session_id),
+                                                  user_name=name, created_at=now))  # fmt: skip
+    return session_id
+
+
+def end_session(store: Store, session_id: str) -> None:
+    """End one session (signing out): its cookie no longer signs anyone in."""
+    with store.begin() as conn:
+        conn.execute(web_sessions.delete().where(web_sessions.c.id_hash == _token_hash(session_id)))
+
+
+def user_for_session(store: Store, session_id: str, name: str) -> User | None:
+    """The user of a live session of `name`, or None when it ended, expired or is not theirs."""
+    since = audit.now() - timedelta(seconds=SESSION_SECONDS)
+    query = (
+        sa.select(users.c.name, users.c.role)
+        .join(web_sessions, web_sessions.c.user_name == users.c.name)
+        .where(web_sessions.c.id_hash == _token_hash(session_id), users.c.name == name,
+               web_sessions.c.created_at >= since)
+    )  # fmt: skip
+    with store.read() as conn:
+        row = conn.execute(query).first()
     return None if row is None else User(row.name, row.role)
 
 

@@ -32,6 +32,7 @@ from concord.api import (
     routes_targets,
 )
 from concord.api.auth import Sessions, session_middleware
+from concord.api.limits import Guard
 from concord.api.pages import STATIC
 from concord.api.throttle import SignInThrottle
 from concord.store import Store
@@ -90,4 +91,7 @@ def create_app(store: Store | None = None, secret: str | None = None) -> FastAPI
         app.include_router(module.router)
     # Screening (yente-shaped POST /api/match/{dataset}) reads only: no account needed.
     app.include_router(match.router, prefix="/api")
+    # Outermost of our middleware: a body over its limit is refused before anything reads
+    # it or loads a session; every response gets the security headers (limits.py).
+    app.add_middleware(Guard)
     return app

@@ -1,10 +1,12 @@
 """Who is asking: signed session cookies with a CSRF token, or an API token.
 
 A browser gets a session cookie (signed with itsdangerous; HttpOnly, SameSite=Lax, Secure
-when served over https) holding the signed-in user's name and a CSRF token. Every form POST
-carries that token (field `csrf_token`, or header `X-CSRF-Token` for scripts using the
-cookie). A machine sends `Authorization: Bearer <token>` instead and needs no CSRF token,
-as no browser sends that header by itself.
+when served over https) holding the signed-in user's name, a session id and a CSRF token.
+The session id must name a live row of the store's `web_sessions` (accounts.py): signing out
+or changing the password deletes it, so a copied or stolen cookie stops working at once.
+Every form POST carries the CSRF token (field `csrf_token`, or header `X-CSRF-Token` for
+scripts using the cookie). A machine sends `Authorization: Bearer <token>` instead and
+needs no CSRF token, as no browser sends that header by itself.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from concord.api.errors import Forbidden, NotSignedIn
 from concord.store import Store
 
 SESSION_COOKIE = "concord_session"
-SESSION_SECONDS = 8 * 3600
+SESSION_SECONDS = accounts.SESSION_SECONDS
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
@@ -36,10 +38,12 @@ class Session:
     user: str | None = None
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     dirty: bool = False
+    sid: str | None = None  # the server-side session id (accounts.start_session)
 
-    def sign_in(self, name: str | None) -> None:
+    def sign_in(self, name: str | None, sid: str | None = None) -> None:
         """Change who is signed in, with a fresh CSRF token (no session fixation)."""
         self.user = name
+        self.sid = sid if name is not None else None
         self.csrf = secrets.token_urlsafe(24)
         self.dirty = True
 
@@ -55,14 +59,16 @@ class Sessions:
         if cookie:
             try:
                 data = self._signer.loads(cookie, max_age=SESSION_SECONDS)
-                return Session(user=data.get("u"), csrf=str(data["c"]))
+                sid = data.get("s")
+                sid = sid if isinstance(sid, str) else None
+                return Session(user=data.get("u"), csrf=str(data["c"]), sid=sid)
             except (BadSignature, KeyError, TypeError, AttributeError):
                 pass
         return Session(dirty=True)
 
     def dump(self, session: Session) -> str:
         """The signed cookie value of a session."""
-        return str(self._signer.dumps({"u": session.user, "c": session.csrf}))
+        return str(self._signer.dumps({"u": session.user, "c": session.csrf, "s": session.sid}))
 
 
 async def session_middleware(
@@ -110,10 +116,11 @@ def principal(request: Request) -> Principal | None:
         if scheme.lower() != "bearer" or user is None:
             raise NotSignedIn("unknown API token (send Authorization: Bearer <token>)")
         return Principal(user, "token")
-    name = session_of(request).user
-    if name is None:
+    session = session_of(request)
+    if session.user is None or session.sid is None:
         return None
-    user = accounts.get_user(store_of(request), name)
+    # Checked on every request, so signing out anywhere ends the session everywhere.
+    user = accounts.user_for_session(store_of(request), session.sid, session.user)
     return None if user is None else Principal(user, "session")
 
 

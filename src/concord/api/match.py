@@ -8,11 +8,13 @@ one list entry; docs/screening.md lists the other differences.
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from followthemoney import model
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from concord.errors import BadInput, ConcordError, NotFound
 from concord.screen import Filters, Hit, ScreenIndex, get_index, screen
@@ -32,6 +34,14 @@ MATCHER = {
     "country": "a country of the query is (not) one of the target's",
     "prior": "screening prior: a name is screened against every listed name",
 }
+# Scoring time grows with the square of a name's length (a 1M-character name took 22 s):
+# 1,000 characters is ten times the longest name in any list and scores in milliseconds.
+MAX_VALUE = 1000
+MAX_VALUES = 50  # values of one property of one query
+MAX_QUERIES = 100  # queries of one request (yente's default batch limit)
+# Queries not started by then are answered 504 each; a started query is never cut off,
+# and each is bounded by the limits above.
+DEADLINE = float(os.environ.get("CONCORD_MATCH_DEADLINE", "10"))
 
 
 def store_dependency(request: Request) -> Store:
@@ -47,12 +57,24 @@ class EntityExample(BaseModel):
     schema_: str = Field(..., alias="schema", examples=["Person"])
     properties: dict[str, str | list[Any]] = Field(..., examples=[{"name": ["Chen Quanguo"]}])
 
+    @field_validator("properties")
+    @classmethod
+    def _bounded(cls, value: dict[str, str | list[Any]]) -> dict[str, str | list[Any]]:
+        for prop, values in value.items():
+            listed = [values] if isinstance(values, str) else values
+            if len(listed) > MAX_VALUES:
+                raise ValueError(f"{prop}: at most {MAX_VALUES} values")
+            for item in listed:
+                if len(str(item)) > MAX_VALUE:
+                    raise ValueError(f"{prop}: a value is longer than {MAX_VALUE} characters")
+        return value
+
 
 class EntityMatchQuery(BaseModel):
     """A batch of queries by key (yente's shape); `weights` is accepted and ignored."""
 
     weights: dict[str, float] = Field(default_factory=dict)
-    queries: dict[str, EntityExample]
+    queries: dict[str, EntityExample] = Field(..., max_length=MAX_QUERIES)
 
 
 def _values(example: EntityExample, props: tuple[str, ...]) -> list[str]:
@@ -121,17 +143,26 @@ def match_entities(
     include_dataset: Annotated[list[str] | None, Query()] = None,
     exclude_dataset: Annotated[list[str] | None, Query()] = None,
 ) -> dict[str, Any]:
-    """Match entities by example against every current list (yente's `/match`)."""
+    """Match entities by example against every current list (yente's `/match`). A value
+    is at most 1,000 characters and a request at most 100 queries (422 beyond); queries
+    not started within the deadline (`CONCORD_MATCH_DEADLINE`, 10 s) answer status 504.
+    A plain `def`: FastAPI runs it in its thread pool, off the event loop."""
     try:
         filters = _filters(dataset, include_dataset or [], exclude_dataset or [])
         queries = {k: _screen_query(e, filters, cutoff, limit) for k, e in body.queries.items()}
         index = get_index(store)
-        responses = {}
+        deadline = time.monotonic() + DEADLINE  # the index is built once per store state
+        responses: dict[str, Any] = {}
         for key, query in queries.items():
+            echo = body.queries[key].model_dump(by_alias=True)
+            if time.monotonic() > deadline:
+                responses[key] = {"status": 504, "results": [], "query": echo,
+                                  "error": f"not started within {DEADLINE:g} s"}  # fmt: skip
+                continue
             results = [_result(index, h, threshold) for h in screen(index, query)]
             responses[key] = {"status": 200, "results": results,
                               "total": {"value": len(results), "relation": "eq"},
-                              "query": body.queries[key].model_dump(by_alias=True)}  # fmt: skip
+                              "query": echo}  # fmt: skip
     except ConcordError as exc:
         raise HTTPException(exc.http_status, str(exc)) from None
     matcher = {k: {"description": v, "coefficient": 1.0, "url": ""} for k, v in MATCHER.items()}

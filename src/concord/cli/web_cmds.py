@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+from typing import Any
 
 import click
 
@@ -17,6 +19,15 @@ from concord.resolve.judgements import author
 def _actor() -> str:
     # Account changes from the command line are audited under the operator's login name.
     return f"cli:{author()}"
+
+
+def proxy_options() -> dict[str, Any]:
+    """uvicorn's proxy settings: X-Forwarded-For / -Proto believed only from the proxies
+    CONCORD_TRUSTED_PROXIES names (none by default). uvicorn's own default trusts any
+    loopback client, which let a local client pick its address and dodge the sign-in
+    throttle."""
+    trusted = os.environ.get("CONCORD_TRUSTED_PROXIES", "").strip()
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 @cli.command()
@@ -45,7 +56,7 @@ def serve(ctx: click.Context, host: str, port: int, alerts_every: float | None) 
         start_periodic(store, alerts_every)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Concord is at http://{shown}:{port}/ (API docs at /api/docs); Ctrl-C stops it")
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **proxy_options())
 
 
 @cli.group("user")

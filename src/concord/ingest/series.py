@@ -7,7 +7,11 @@ they are made, so the caller writes one snapshot while the workers build the nex
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
+import os
+import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from queue import Empty
@@ -31,7 +35,26 @@ def _balance(jobs: list[Job], workers: int) -> list[list[Job]]:
     return [b for b in bins if b]
 
 
-def _work(func: Callable[..., Iterable[Any]], jobs: list[Job], queue: Any) -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (`kill -9` included, which
+    no `atexit` or daemon flag sees); exit now if the parent is already gone. A no-op
+    elsewhere than Linux."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _work(func: Callable[..., Iterable[Any]], jobs: list[Job], queue: Any, parent: int) -> None:
+    die_with_parent(parent)
     try:
         for job in jobs:
             for result in func(*job):
@@ -50,7 +73,8 @@ def run_series(func: Callable[..., Iterable[Any]], jobs: list[Job], workers: int
     ctx = mp.get_context("fork")  # workers inherit the loaded registries; no DB use there
     queue = ctx.Queue(maxsize=64)
     bins = _balance(jobs, workers)
-    procs = [ctx.Process(target=_work, args=(func, b, queue), daemon=True) for b in bins]
+    parent = os.getpid()
+    procs = [ctx.Process(target=_work, args=(func, b, queue, parent), daemon=True) for b in bins]
     for proc in procs:
         proc.start()
     running = len(procs)

@@ -144,6 +144,16 @@ api_tokens = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 
+# Signed-in browser sessions: the cookie carries a random id, only its SHA-256 is kept.
+# Signing out or changing the password deletes the rows, which ends the sessions at once.
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(255), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
 # Every write through the web application or the account commands: who, what, when,
 # and the state before and after.
 audit_log = sa.Table(

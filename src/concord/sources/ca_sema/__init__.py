@@ -94,6 +94,11 @@ def _local(tag: str) -> str:
     return tag if tag[0] != "{" else tag.rpartition("}")[2]
 
 
+# The longest field of the real files is 537 characters (an Aliases list); a field of
+# hundreds of thousands is damage, and would cost minutes in the name and country code.
+MAX_FIELD = 20_000
+
+
 def _read(root: etree._Element) -> Iterator[_Raw]:
     for index, element in enumerate(root.iterchildren(tag=etree.Element), start=1):
         if _local(element.tag) != "record":
@@ -105,6 +110,13 @@ def _read(root: etree._Element) -> Iterator[_Raw]:
             )
             for child in element.iterchildren(tag=etree.Element)
         ]
+        for name, value in items:
+            if len(value) > MAX_FIELD:
+                raise ParseError(
+                    FILENAME,
+                    f"record {index}: <{name}> holds {len(value):,} characters (more than "
+                    f"{MAX_FIELD:,}): a damaged file",
+                )
         yield _Raw(index, items)
 
 
