@@ -203,16 +203,21 @@ def timeline_cmd(
               help="The HTML file to write.")  # fmt: skip
 @click.option("--xlsx", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the tables as a workbook.")  # fmt: skip
+@click.option("--pdf", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also print the report to PDF (A4) with headless Chromium "
+                   "(CONCORD_CHROMIUM or chromium on PATH).")  # fmt: skip
 @filters
 @click.pass_context
 @handle_errors
-def report_cmd(ctx: click.Context, out: Path, xlsx: Path | None, grounds: str, unstated: str,
-               regimes: str, as_of: date | None) -> None:  # fmt: skip
+def report_cmd(ctx: click.Context, out: Path, xlsx: Path | None, pdf: Path | None,
+               grounds: str, unstated: str, regimes: str, as_of: date | None) -> None:  # fmt: skip
     """Write the coordination report (one self-contained HTML file) and print its headline."""
     # Imported here: matplotlib costs every other command a third of a second to start.
     from concord.report.build import write_report
 
-    figures = write_report(get_store(ctx), out, xlsx, Filter(grounds, regimes, unstated), as_of)
+    flt = Filter(grounds, regimes, unstated)
+    figures = write_report(get_store(ctx), out, xlsx, flt, as_of, pdf)
     for line in headline_lines(figures):
         click.echo(line)
-    click.echo(f"report written to {out}" + (f" and {xlsx}" if xlsx else ""))
+    extra = [str(p) for p in (xlsx, pdf) if p is not None]
+    click.echo(f"report written to {out}" + (f" and {' and '.join(extra)}" if extra else ""))

@@ -99,11 +99,15 @@ def write_report(
     xlsx: Path | None = None,
     flt: Filter | None = None,
     as_of: date | None = None,
+    pdf: Path | None = None,
 ) -> dict[str, Any]:
-    """Write the HTML report (and the workbook); return the headline figures."""
+    """Write the HTML report (and the workbook, and the PDF printed from the HTML by
+    headless Chromium); return the headline figures."""
     from concord.report.html import render_html
+    from concord.report.pdf import find_chromium, print_pdf
     from concord.report.xlsx import write_xlsx
 
+    chromium = find_chromium() if pdf is not None else None  # refuse before the work
     report = build_report(load_frame(store), flt, as_of)
     report.provenance = provenance(store, as_of)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -111,4 +115,6 @@ def write_report(
     if xlsx is not None:
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         write_xlsx(report.tables(), xlsx)
+    if pdf is not None:
+        print_pdf(out, pdf, chromium)
     return report.figures

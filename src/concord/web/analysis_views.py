@@ -16,9 +16,11 @@ from concord.analysis.alignment import alignment
 from concord.analysis.coverage import coverage, coverage_counts
 from concord.analysis.frame import (
     GROUND_CHOICES,
+    JURISDICTIONS,
     REGIME_CHOICES,
     Filter,
     Frame,
+    Listing,
     jurisdiction_code,
     load_frame,
     present_jurisdictions,
@@ -26,6 +28,7 @@ from concord.analysis.frame import (
 from concord.analysis.gaps import GapQuery, gap_counts, gaps
 from concord.analysis.timeline import timeline
 from concord.errors import BadInput
+from concord.model.dates import DateInterval
 from concord.report import charts
 from concord.store import Store
 
@@ -108,20 +111,92 @@ def coverage_page(
     if page > pages:
         raise BadInput(f"page {page} is past the last page ({pages})")
     start = (page - 1) * per_page
-    held = present_jurisdictions(frame, params.flt)
+    # Every jurisdiction the store holds a list of gets a column, the UN included under a
+    # Magnitsky filter: it has no such regime, but its designations (in brackets) are context.
+    held = present_jurisdictions(frame)
     return {"title": "Coverage", "filters": params.as_dict(), "choices": choices(),
-            "jurisdictions": held, "counts": counts, "total": len(rows),
+            "jurisdictions": held, "not_held": [j for j in JURISDICTIONS if j not in held],
+            "class_jurisdictions": present_jurisdictions(frame, params.flt),
+            "counts": counts, "total": len(rows),
             "page": page, "pages": pages, "per_page": per_page,
             "rows": rows[start : start + per_page]}  # fmt: skip
 
 
 def gaps_index(store: Store, params: Params) -> dict[str, Any]:
-    """For every ordered pair of jurisdictions: how many targets one has and the other lacks."""
+    """For every ordered pair of jurisdictions: how many targets one has and the other lacks
+    (and the jurisdictions held, for the form that asks for one gap list)."""
     frame = load_frame(store)
     key = ("gap_counts", params.flt, params.as_of)
     rows = _memo(store, frame, key, lambda: gap_counts(frame, params.flt, params.as_of))
     return {"title": "Gaps between jurisdictions", "filters": params.as_dict(),
-            "choices": choices(), "pairs": rows}  # fmt: skip
+            "choices": choices(), "jurisdictions": present_jurisdictions(frame, params.flt),
+            "pairs": rows}  # fmt: skip
+
+
+def newest_snapshot_day(store: Store) -> date | None:
+    """The day of the store's newest accepted snapshot (what "now" means in a gap's age)."""
+    frame = load_frame(store)
+
+    def newest() -> date | None:
+        days = [r["effective"] for r in store.snapshot_rows() if r["status"] == "ok"]
+        return max(days) if days else None
+
+    return _memo(store, frame, ("newest_snapshot_day",), newest)
+
+
+def _listing(frame: Frame, row: dict[str, Any]) -> Listing | None:
+    """The leader's designation behind a gap row."""
+    for x in frame.by_target.get(row["target_id"], []):
+        if x.entry_key == row["entry_key"] and x.regime == row["regime"]:
+            return x
+    return None
+
+
+def days_open(listed: DateInterval, day: date) -> tuple[int, str]:
+    """Days from the leader's listing to `day`: the fewest it can be, and as text (a range
+    when the listing date is known only as an interval, `at least` when open-ended).
+
+    >>> days_open(DateInterval(date(2021, 8, 24), date(2021, 11, 10)), date(2021, 12, 10))
+    (30, '30-107')
+    """
+    fewest = (day - listed.until).days
+    if listed.is_exact:
+        return fewest, f"{fewest:,}"
+    if listed.earliest is None:
+        return fewest, f"at least {fewest:,}"
+    return fewest, f"{fewest:,}-{(day - listed.earliest).days:,}"
+
+
+def with_age(frame: Frame, rows: list[dict[str, Any]], day: date | None) -> list[dict[str, Any]]:
+    """Gap rows with `open_since` (the leader's listed date) and `days_open` (as of `day`)."""
+    out = []
+    for row in rows:
+        lead = _listing(frame, row)
+        age = days_open(lead.listed, day) if lead is not None and day is not None else None
+        out.append({**row, "open_since": row["listed"],
+                    "days_open": age[0] if age else None,
+                    "days_open_text": age[1] if age else ""})  # fmt: skip
+    return out
+
+
+def export_rows(rows: list[dict[str, Any]], base: str = "") -> list[dict[str, Any]]:
+    """Gap rows for CSV and XLSX: the page's columns, flat, the target's page as a link."""
+    out = []
+    for r in rows:
+        m = r.get("possible_match") or {}
+        out.append({
+            "target_id": r["target_id"], "name": r["name"], "country": r["country"],
+            "target_url": f"{base}/targets/{r['target_id']}", "leader": r["leader"],
+            "regime": r["regime"], "ground": r["ground"], "entry_key": r["entry_key"],
+            "gap_open_since": r["open_since"], "days_open": r["days_open"],
+            "days_open_range": r["days_open_text"], "missing": r["missing"],
+            "kind": r["kind"], "delisted": r["delisted"],
+            "other_designations": r["other_designations"], "reason": r["reason"],
+            "possible_match_entry": m.get("entry_key", ""),
+            "possible_match_name": m.get("name", ""),
+            "possible_match_score": m.get("score", ""), "possible_match_why": m.get("why", ""),
+        })  # fmt: skip
+    return out
 
 
 def gap_rows(store: Store, query: GapQuery) -> list[dict[str, Any]]:
@@ -132,15 +207,29 @@ def gap_rows(store: Store, query: GapQuery) -> list[dict[str, Any]]:
     return _memo(store, frame, key, lambda: gaps(frame, query))
 
 
-def gap_page(store: Store, query: GapQuery, params: Params) -> dict[str, Any]:
-    """The gap list of one pair of jurisdictions, with its filters."""
-    query = query.checked(load_frame(store))
-    rows = gap_rows(store, query)
-    missing = query.missing[0]
+def gap_page(
+    store: Store, query: GapQuery, params: Params, regime: str | None = None
+) -> dict[str, Any]:
+    """The gap list of a leader and one or more missing jurisdictions, with its filters;
+    `regime` keeps the rows of one of the leader's regimes (a key, e.g. US-GLOMAG). Each
+    row says since when the gap is open and for how many days, as of `as_of` or else the
+    store's newest snapshot."""
+    frame = load_frame(store)
+    query = query.checked(frame)
+    found = gap_rows(store, query)
+    regimes = sorted({r["regime"] for r in found})
+    if regime and regime not in regimes:
+        raise BadInput(f"regime {regime!r}: no row of this list has it ({', '.join(regimes)})")
+    day = query.as_of or newest_snapshot_day(store)
+    rows = with_age(frame, [r for r in found if not regime or r["regime"] == regime], day)
+    missing = ", ".join(query.missing)
     return {"title": f"Designated by {query.leader}, not by {missing}", "leader": query.leader,
-            "missing": missing, "filters": params.as_dict(), "choices": choices(),
-            "missing_under": query.missing_under,
+            "missing": ",".join(query.missing), "missing_text": missing,
+            "filters": params.as_dict(), "choices": choices(),
+            "jurisdictions": present_jurisdictions(frame, params.flt),
+            "missing_under": query.missing_under, "regime": regime or "", "regimes": regimes,
             "since": query.since.isoformat() if query.since else None,
+            "age_as_of": day.isoformat() if day else None,
             "total": len(rows), "delisted": sum(1 for r in rows if r["kind"] == "delisted"),
             "possible": sum(1 for r in rows if r.get("possible_match")),
             "unstated": sum(1 for r in rows if r["ground"].startswith("unstated")),
