@@ -51,9 +51,30 @@ def _filters(jurisdiction: tuple[str, ...], regime: tuple[str, ...], ground: tup
 @click.option("--limit", type=int, default=5, show_default=True, help="Hits per name.")
 @click.option("--input", "input_", type=click.Path(path_type=Path, dir_okay=False),
               help="Records (csv, jsonl, parquet): id, name[, dob, country, schema].")  # fmt: skip
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="With --input: hits (.csv, .jsonl, .parquet); resumes a cut run.")  # fmt: skip
+@click.option("--output", type=click.Path(path_type=Path),
+              help="With --input: hits (.csv, .jsonl, .parquet); resumes a cut run. With "
+                   "--dask, a folder (no suffix) gets one parquet part per partition.")  # fmt: skip
 @click.option("--workers", type=int, default=2, show_default=True, help="With --input.")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="With --input: screen on a Dask cluster, `local` or tcp://scheduler:8786.",
+)
+@click.option(
+    "--dask-workers",
+    type=int,
+    default=2,
+    show_default=True,
+    help="With --dask local: worker processes.",
+)
+@click.option(
+    "--dask-partition",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="With --dask: records per task.",
+)
 @format_option
 @click.pass_context
 @handle_errors
@@ -61,15 +82,25 @@ def screen_cmd(ctx: click.Context, name: str | None, dob: str | None, country: s
                schema: str | None, customer: str | None, jurisdiction: tuple[str, ...],
                regime: tuple[str, ...], ground: tuple[str, ...], target_country: tuple[str, ...],
                source: tuple[str, ...], threshold: float, limit: int, input_: Path | None,
-               output: Path | None, workers: int, fmt: str) -> None:  # fmt: skip
+               output: Path | None, workers: int, dask_address: str | None, dask_workers: int,
+               dask_partition: int, fmt: str) -> None:  # fmt: skip
     """Screen a name (or a file of them) against every current list at once."""
     filters = _filters(jurisdiction, regime, ground, target_country, source)
     store = get_store(ctx)
     if input_ is not None:
         if output is None or name is not None:
             raise BadInput("with --input give --output and no NAME")
-        _batch(store, input_, output, BatchOptions(filters, threshold, limit, workers))
+        options = BatchOptions(filters, threshold, limit, workers)
+        if dask_address is not None:
+            _dask_batch(store, input_, output, options,
+                        (dask_address, dask_workers, dask_partition))  # fmt: skip
+            return
+        if output.is_dir():
+            raise BadInput(f"{output} is a folder: name a .csv, .jsonl or .parquet file")
+        _batch(store, input_, output, options)
         return
+    if dask_address is not None:
+        raise BadInput("--dask screens a file: give --input FILE --output FILE|FOLDER")
     if name is None:
         raise BadInput("give a NAME to screen, or --input FILE --output FILE")
     query = Query([name], schema, [dob] if dob else [], [country] if country else [],
@@ -111,6 +142,15 @@ def _batch(store: Store, source: Path, output: Path, options: BatchOptions) -> N
         except KeyboardInterrupt:
             click.echo(f"interrupted: run the same command again to resume ({partial})", err=True)
             sys.exit(130)
+    _summary(report, output)
+
+
+def _dask_batch(store: Store, source: Path, output: Path, options: BatchOptions,
+                dask: tuple[str, int, int]) -> None:  # fmt: skip
+    # Imported here: a `concord screen` without --dask never loads Dask.
+    from concord.screen.distributed import DaskOptions, screen_on_dask
+
+    report = screen_on_dask(store, source, output, options, DaskOptions(*dask))
     _summary(report, output)
 
 
