@@ -73,7 +73,8 @@ COVERED_IN_TEST_DOSSIERS = {  # tests/dossier/test_api.py
     "/api/dossiers/{dossier_id}/share", "/api/dossiers/{dossier_id}/evidence",
     "/dossiers/{dossier_id}/evidence", "/api/dossiers/{dossier_id}/evidence/{sha256}",
     "/api/dossiers/{dossier_id}/summary", "/api/dossiers/{dossier_id}/export",
-    "/api/dossiers/import",
+    "/api/dossiers/import", "/dossiers/import", "/api/dossiers/{dossier_id}/edit",
+    "/dossiers/{dossier_id}/edit", "/dossiers/{dossier_id}/export",  # + test_web.py
 }  # fmt: skip
 
 

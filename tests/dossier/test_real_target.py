@@ -9,6 +9,7 @@ import html
 import sqlalchemy as sa
 
 from concord.dossier import records
+from concord.dossier.standing import LISTS_ACTOR
 from concord.dossier.summary import render
 from concord.store import Store, audit, queries
 from concord.store.tables import audit_log
@@ -88,3 +89,32 @@ def test_every_change_is_audited_with_its_author(small_store: Store) -> None:
     ]
     assert audit.entries(store, action="dossier.status")[0]["after"]["status"] == "submitted"
     assert [d["id"] for d in records.listing(store, reader="dave")] == [dossier_id]
+
+
+def test_the_status_the_list_gives_is_recorded_and_audited_once(small_store: Store) -> None:
+    target_id, found = uk_with_reasons(small_store)
+    uk = next(d for d in found if d.regime == "GB-HR" and d.in_force())
+    spec = records.DossierSpec(["UK"], target=target_id, criteria=[("GB-HR", "Torture")])
+    dossier_id = records.create(small_store, spec, "ann")
+    for _ in range(3):  # three reads, one recorded change
+        dossier = records.load(small_store, dossier_id)
+    assert [(s["status"], s["recorded_by"]) for s in dossier["status_history"]] == [
+        ("draft", "ann"),
+        ("designated", LISTS_ACTOR),
+    ]
+    assert dossier["statuses"][0]["basis"] == "list"
+    assert dossier["statuses"][0]["entry_key"] == uk.entry_key
+    rows = [
+        e for e in audit.entries(small_store, action="dossier.status") if e["subject"] == dossier_id
+    ]
+    assert len(rows) == 1
+    assert rows[0]["actor"] == LISTS_ACTOR and rows[0]["before"]["status"] == "draft"
+    assert rows[0]["after"]["status"] == "designated"
+    assert rows[0]["after"]["entry_key"] == uk.entry_key
+    # An analyst's later status is kept in the history; the list's is not recorded again.
+    records.set_status(small_store, dossier_id, "UK", "declined", "carol")
+    records.load(small_store, dossier_id)
+    rows = [
+        e for e in audit.entries(small_store, action="dossier.status") if e["subject"] == dossier_id
+    ]
+    assert [r["actor"] for r in rows] == ["carol", LISTS_ACTOR]

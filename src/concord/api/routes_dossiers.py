@@ -18,14 +18,14 @@ from pydantic import BaseModel, Field
 from concord.api.accounts import User
 from concord.api.auth import Analyst, StoreDep, reader
 from concord.api.pages import is_api, respond
-from concord.dossier import records
+from concord.dossier import marks, records
 from concord.dossier.keys import KeyRing
 from concord.dossier.package import ExportOptions, export_package
 from concord.dossier.summary import render
 from concord.dossier.unpack import import_package
 from concord.errors import BadInput, NotFound
 from concord.store import Store
-from concord.web.dossier_views import dossier_page, dossiers_page
+from concord.web.dossier_views import dossier_page, dossiers_page, signers, summary_pdf
 
 router = APIRouter()
 Viewer = Annotated[User, Depends(reader("viewer"))]
@@ -58,6 +58,17 @@ class StatusIn(BaseModel):
     status: str = Field(examples=["submitted"])
     on: date | None = None
     note: str | None = Field(None, max_length=2000)
+
+
+class EditIn(BaseModel):
+    """A dossier's conduct, dates, criteria and exculpatory information (each replaces
+    what it held)."""
+
+    conduct: str = Field("", max_length=20000)
+    conduct_from: date | None = None
+    conduct_until: date | None = None
+    criteria: list[tuple[str, str]] = Field(default_factory=list, examples=[[["GB-HR", "torture"]]])
+    exculpatory: list[str] = Field(default_factory=list)
 
 
 class ShareIn(BaseModel):
@@ -104,7 +115,8 @@ def create_form(
 @router.get("/dossiers/{dossier_id}", include_in_schema=False)
 def get_dossier(request: Request, store: StoreDep, user: Viewer, dossier_id: str) -> Response:
     """A dossier: target, proposal and statuses, criteria, designations, evidence."""
-    return respond(request, "dossier.html", dossier_page(store, dossier_id, _reader(user)))
+    data = {**dossier_page(store, dossier_id, _reader(user)), "signers": signers()}
+    return respond(request, "dossier.html", data, html_only=("signers",))
 
 
 def _writable(store: Store, dossier_id: str, user: User) -> None:
@@ -134,6 +146,40 @@ def status_form(
     """The status form of a dossier page."""
     _writable(store, dossier_id, user)
     records.set_status(store, dossier_id, jurisdiction, status, user.name, None, note or None)
+    return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
+
+
+@router.post(
+    "/api/dossiers/{dossier_id}/edit", tags=["dossiers"], summary="Edit a dossier (analyst)"
+)
+def post_edit(dossier_id: str, body: EditIn, store: StoreDep, user: Analyst) -> dict[str, Any]:
+    """Change the conduct, its dates, the criteria and the exculpatory information."""
+    _writable(store, dossier_id, user)
+    return records.edit(store, dossier_id, records.DossierEdit(**body.model_dump()), user.name)
+
+
+@router.post("/dossiers/{dossier_id}/edit", include_in_schema=False)
+def edit_form(
+    dossier_id: str,
+    store: StoreDep,
+    user: Analyst,
+    conduct: Annotated[str, Form(max_length=20000)] = "",
+    conduct_from: Annotated[date | None, Form()] = None,
+    conduct_until: Annotated[date | None, Form()] = None,
+    criteria: Annotated[str, Form(max_length=20000)] = "",
+    exculpatory: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    """The edit form of a dossier page: criteria one `REGIME=criterion` a line, exculpatory
+    information one item a line."""
+    _writable(store, dossier_id, user)
+    change = records.DossierEdit(
+        conduct,
+        conduct_from,
+        conduct_until,
+        marks.criterion_lines(criteria),
+        [line for line in exculpatory.splitlines() if line.strip()],
+    )
+    records.edit(store, dossier_id, change, user.name)
     return RedirectResponse(f"/dossiers/{dossier_id}", status_code=303)
 
 
@@ -218,6 +264,20 @@ def get_summary(dossier_id: str, store: StoreDep, user: Viewer) -> Response:
     return HTMLResponse(render(records.load(store, dossier_id)))
 
 
+def _package(store: Store, dossier_id: str, user: User, options: ExportOptions) -> Response:
+    """The signed package zip of a dossier as a download."""
+    _writable(store, dossier_id, user)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"{dossier_id}.zip"
+        export_package(store, dossier_id, out, KeyRing(), options, user.name)
+        data = out.read_bytes()
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": f'attachment; filename="{dossier_id}.zip"'},
+    )
+
+
 @router.post(
     "/api/dossiers/{dossier_id}/export",
     tags=["dossiers"],
@@ -232,24 +292,34 @@ def post_export(
     recipient: str | None = None,
 ) -> Response:
     """A package zip signed with the server's key `signer` (its keys folder:
-    `CONCORD_KEYS`)."""
-    _writable(store, dossier_id, user)
+    `CONCORD_KEYS`), with the summary as PDF too when the server has Chromium."""
+    options = ExportOptions(signer, confidential, recipient, summary_pdf)
+    return _package(store, dossier_id, user, options)
+
+
+@router.post("/dossiers/{dossier_id}/export", include_in_schema=False)
+def export_form(
+    dossier_id: str,
+    store: StoreDep,
+    user: Analyst,
+    signer: Annotated[str, Form(max_length=100)],
+    confidential: Annotated[str, Form(max_length=16)] = "omit",
+    recipient: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """The export form of a dossier page: the signed zip as a download."""
+    options = ExportOptions(signer, confidential, recipient.strip() or None, summary_pdf)
+    return _package(store, dossier_id, user, options)
+
+
+async def _import(store: Store, user: User, file: UploadFile) -> dict[str, Any]:
+    """Verify an uploaded package and store its dossier, shared with the importer."""
+    data = await _upload(file, MAX_PACKAGE_BYTES)
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"{dossier_id}.zip"
-        export_package(
-            store,
-            dossier_id,
-            out,
-            KeyRing(),
-            ExportOptions(signer, confidential, recipient),
-            user.name,
-        )
-        data = out.read_bytes()
-    return Response(
-        data,
-        media_type="application/zip",
-        headers={"content-disposition": f'attachment; filename="{dossier_id}.zip"'},
-    )
+        path = Path(folder) / "package.zip"
+        path.write_bytes(data)
+        done = import_package(store, path, KeyRing(), user.name)
+    records.share(store, done["dossier"], [user.name], user.name)
+    return done
 
 
 @router.post(
@@ -263,10 +333,14 @@ async def post_import(
 ) -> dict[str, Any]:
     """Verify a package (the zip, the signature against the server's trusted keys, every
     hash) and store its dossier, shared with nobody but the importer."""
-    data = await _upload(file, MAX_PACKAGE_BYTES)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "package.zip"
-        path.write_bytes(data)
-        done = import_package(store, path, KeyRing(), user.name)
-    records.share(store, done["dossier"], [user.name], user.name)
-    return done
+    return await _import(store, user, file)
+
+
+@router.post("/dossiers/import", include_in_schema=False)
+async def import_form(
+    store: StoreDep, user: Analyst, file: Annotated[UploadFile, File()]
+) -> Response:
+    """The import form of the dossiers page; a refused package answers with its one-line
+    reason (the error page) and stores nothing."""
+    done = await _import(store, user, file)
+    return RedirectResponse(f"/dossiers/{done['dossier']}", status_code=303)

@@ -18,6 +18,7 @@ from concord.dossier.summary import render
 from concord.dossier.unpack import import_package as import_dossier
 from concord.errors import BadInput
 from concord.resolve.judgements import author
+from concord.web.dossier_views import summary_pdf
 
 by_option = click.option(
     "--by", help="Who does it, for the audit log (default: CONCORD_USER or the login name)."
@@ -293,15 +294,18 @@ def export_cmd(
     keys_dir: Path | None,
     by: str | None,
 ) -> None:
-    """Write a signed package: manifest, evidence files, HTML summary."""
+    """Write a signed package: manifest, evidence files, HTML summary (and PDF summary
+    when Chromium is installed)."""
     ring = _ring(keys_dir)
-    options = ExportOptions(sign_with or _only_key(ring), confidential, recipient)
+    options = ExportOptions(sign_with or _only_key(ring), confidential, recipient, summary_pdf)
     done = export_package(get_store(ctx), dossier_id, out, ring, options, by or author())
     click.echo(
         f"exported  {dossier_id} -> {out} (signed by {done['signer']} {done['key_id']}; "
         f"{done['plain']} files, {done['encrypted']} encrypted, "
         f"{done['omitted']} left out)"
     )
+    if not done["summary_pdf"]:
+        click.echo(f"no PDF summary (HTML only): {done['summary_pdf_absent']}")
 
 
 @dossier_group.command("import")

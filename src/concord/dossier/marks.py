@@ -81,3 +81,22 @@ def proposed(text: str | list[str]) -> list[str]:
     if not found:
         raise BadInput("propose at least one jurisdiction (e.g. --propose UK,CA)")
     return found
+
+
+def criterion_lines(text: str) -> list[tuple[str, str]]:
+    """Criteria written one per line as `REGIME=criterion` (as a web form sends them);
+    blank lines are skipped.
+
+    Example:
+        >>> criterion_lines("GB-HR=Torture\\n\\n CA-JVCFOA = Torture ")
+        [('GB-HR', 'Torture'), ('CA-JVCFOA', 'Torture')]
+    """
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        regime, sep, found = line.partition("=")
+        if not sep:
+            raise BadInput(f"criterion {line.strip()!r}: write REGIME=criterion, e.g. GB-HR=...")
+        out.append((regime.strip(), found.strip()))
+    return out

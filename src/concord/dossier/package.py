@@ -3,7 +3,8 @@ before anything is stored. The format is written down in docs/dossiers.md.
 
 A package holds `manifest.json` (the dossier, its FtM entities, the designations the target
 had, the evidence list and the SHA-256 of every other file), `manifest.sig` (an Ed25519
-signature over the exact bytes of `manifest.json`), `summary.html`, and the evidence files
+signature over the exact bytes of `manifest.json`), `summary.html` (and `summary.pdf` when
+the exporter could print one), and the evidence files
 under `evidence/`: plain as `evidence/<sha256>`, encrypted for a recipient as
 `evidence/<sha256>.sealed`, or left out. Importing one is `unpack.py`.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any
 from concord.dossier import records, seal
 from concord.dossier.keys import KeyRing, b64
 from concord.dossier.summary import render
-from concord.errors import BadInput
+from concord.errors import BadInput, ConcordError
 from concord.store import Store, audit
 
 FORMAT = "concord-dossier"
@@ -29,6 +31,10 @@ VERSION = 1
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SUMMARY = "summary.html"
+SUMMARY_PDF = "summary.pdf"
+# Prints the summary's HTML to PDF bytes, or raises ConcordError (say, no Chromium here).
+# The interfaces pass one (they may use concord.report, which this layer may not).
+PdfPrinter = Callable[[bytes], bytes]
 CONFIDENTIAL_MODES = ("omit", "encrypt", "include")
 DOSSIER_FIELDS = (
     "id",
@@ -68,6 +74,7 @@ class ExportOptions:
     signer: str
     confidential: str = "omit"
     recipient: str | None = None
+    printer: PdfPrinter | None = None
 
 
 def sha(data: bytes) -> str:
@@ -116,6 +123,23 @@ def _sealer(ring: KeyRing, options: ExportOptions) -> tuple[seal.Sealer | None, 
     }
 
 
+def _summary_pdf(files: dict[str, bytes], printer: PdfPrinter | None) -> dict[str, Any]:
+    """Add the summary as PDF to `files` when it can be printed; the manifest's `summary`
+    says which files hold the summary, and why there is no PDF. Never fails the export."""
+    absent = "the exporter has no PDF printer"
+    if printer is not None:
+        try:
+            pdf = printer(files[SUMMARY])
+        except ConcordError as exc:
+            absent = str(exc)
+        else:
+            if pdf.startswith(b"%PDF-"):
+                files[SUMMARY_PDF] = pdf
+                return {"html": SUMMARY, "pdf": SUMMARY_PDF, "pdf_absent": None}
+            absent = "the printer did not return a PDF"
+    return {"html": SUMMARY, "pdf": None, "pdf_absent": absent}
+
+
 def build_manifest(
     store: Store, dossier_id: str, ring: KeyRing, options: ExportOptions, by: str
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
@@ -140,6 +164,7 @@ def build_manifest(
             files[path] = data
     shown = {**found, "evidence": items}
     files[SUMMARY] = render(shown).encode("utf-8")
+    summary = _summary_pdf(files, options.printer)
     designations = found["designations_live"] or found["designations_in_package"] or []
     manifest = {
         "format": FORMAT,
@@ -157,6 +182,7 @@ def build_manifest(
         "designations": designations,
         "evidence": items,
         "encryption": encryption,
+        "summary": summary,
         "files": [{"path": p, "sha256": sha(b), "size": len(b)} for p, b in sorted(files.items())],
     }
     return manifest, files
@@ -193,6 +219,8 @@ def export_package(
         "signer": manifest["signer"]["name"],
         "key_id": manifest["signer"]["key_id"],
         **counts,
+        "summary_pdf": manifest["summary"]["pdf"] is not None,
+        "summary_pdf_absent": manifest["summary"]["pdf_absent"],
     }
     with store.begin() as conn:
         audit.write(conn, by, "dossier.export", dossier_id, None, done)

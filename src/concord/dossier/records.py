@@ -25,7 +25,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from concord.dossier import marks
-from concord.dossier.standing import designation_dict, live_designations, statuses
+from concord.dossier.standing import (
+    LISTS_ACTOR,
+    designation_dict,
+    live_designations,
+    statuses,
+    unrecorded,
+)
 from concord.dossier.subject import about
 from concord.errors import BadInput, NotFound
 from concord.store import Store, audit
@@ -250,6 +256,46 @@ def _current_statuses(conn: Connection, dossier_id: str) -> dict[str, dict[str, 
     return {r["jurisdiction"]: r for r in _status_rows(conn, dossier_id)}
 
 
+@dataclass
+class DossierEdit:
+    """What an edit may change: the conduct and its dates, the legal criteria and the
+    exculpatory information (each replaces what the dossier held)."""
+
+    conduct: str = ""
+    conduct_from: date | None = None
+    conduct_until: date | None = None
+    criteria: list[tuple[str, str]] = field(default_factory=list)
+    exculpatory: list[str] = field(default_factory=list)
+
+
+def edit(store: Store, dossier_id: str, change: DossierEdit, by: str) -> dict[str, Any]:
+    """Change a dossier's conduct, dates, criteria and exculpatory information, audited as
+    `dossier.edit` with the fields before and after; returns the fields as they now are."""
+    if change.conduct_from and change.conduct_until and change.conduct_from > change.conduct_until:
+        raise BadInput("the conduct cannot end before it began")
+    after = {
+        "conduct": {
+            "text": change.conduct.strip(),
+            "from": change.conduct_from.isoformat() if change.conduct_from else None,
+            "until": change.conduct_until.isoformat() if change.conduct_until else None,
+        },
+        "criteria": [marks.criterion(regime, text) for regime, text in change.criteria],
+        "exculpatory": [{"text": t.strip()} for t in change.exculpatory if t.strip()],
+    }
+    with store.begin() as conn:
+        row = _row(conn, dossier_id)
+        before = {k: row[k] for k in after}
+        if before == after:
+            return after
+        conn.execute(
+            dossiers.update()
+            .where(dossiers.c.id == dossier_id)
+            .values(**after, updated_at=audit.now())
+        )
+        audit.write(conn, by, "dossier.edit", dossier_id, before, after)
+    return after
+
+
 def share(store: Store, dossier_id: str, users: list[str], by: str) -> list[str]:
     """Let more users (readers) see a dossier; returns everyone it is shared with."""
     with store.begin() as conn:
@@ -301,6 +347,8 @@ def load(store: Store, dossier_id: str) -> dict[str, Any]:
         row = _row(conn, dossier_id)
         history = _status_rows(conn, dossier_id)
     found = [designation_dict(d) for d in live_designations(store, row)]
+    if unrecorded(statuses(row, history, found), history):
+        history = _record_listed(store, dossier_id, found)
     out = _jsonable(row)
     out.update(
         {
@@ -313,6 +361,33 @@ def load(store: Store, dossier_id: str) -> dict[str, Any]:
     )
     del out["designations"]
     return out
+
+
+def _record_listed(
+    store: Store, dossier_id: str, found: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Record, with its audit row, each `designated` status the lists give and the history
+    lacks; checked again inside the transaction, so two readers at once record it once.
+    Returns the status history as it then stands."""
+    with store.begin() as conn:
+        row = _row(conn, dossier_id)
+        history = _status_rows(conn, dossier_id)
+        current = _current_statuses(conn, dossier_id)
+        for shown in unrecorded(statuses(row, history, found), history):
+            code = shown["jurisdiction"]
+            day = date.fromisoformat(shown["on"]) if shown.get("on") else audit.now().date()
+            _add_status(conn, dossier_id, code, "designated", day, shown["note"], LISTS_ACTOR)
+            after = {
+                "jurisdiction": code,
+                "status": "designated",
+                "on": day.isoformat(),
+                "note": shown["note"],
+                "entry_key": shown["entry_key"],
+                "basis": "list",
+            }
+            audit.write(conn, LISTS_ACTOR, "dossier.status", dossier_id, current.get(code), after)
+        _touch(conn, dossier_id)
+        return _status_rows(conn, dossier_id)
 
 
 def listing(store: Store, reader: str | None = None) -> list[dict[str, Any]]:

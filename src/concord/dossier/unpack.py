@@ -21,6 +21,8 @@ from concord.dossier.package import (
     FORMAT,
     MANIFEST,
     SIGNATURE,
+    SUMMARY,
+    SUMMARY_PDF,
     VERSION,
     sha,
 )
@@ -87,6 +89,27 @@ def _verified_files(manifest: dict[str, Any], entries: dict[str, bytes]) -> dict
     if extra:
         raise BadInput(f"files not in the manifest: {', '.join(sorted(extra))}")
     return files
+
+
+def _check_summary(manifest: dict[str, Any], files: dict[str, bytes]) -> None:
+    """The summary files the manifest names are there (their hashes are checked with every
+    file's); a PDF is a PDF. A package without `summary` (older exports) has the HTML only."""
+    summary = manifest.get("summary")
+    if summary is None:
+        return
+    if not isinstance(summary, dict) or summary.get("html") != SUMMARY:
+        raise BadInput("the manifest's summary is not summary.html")
+    if SUMMARY not in files:
+        raise BadInput("incomplete package: summary.html is not listed")
+    pdf = summary.get("pdf")
+    if pdf is None:
+        if SUMMARY_PDF in files:
+            raise BadInput("summary.pdf is there but the manifest says the PDF is absent")
+        return
+    if pdf != SUMMARY_PDF or SUMMARY_PDF not in files:
+        raise BadInput(f"incomplete package: the manifest names {pdf!r} as the PDF summary")
+    if not files[SUMMARY_PDF].startswith(b"%PDF-"):
+        raise BadInput("summary.pdf is not a PDF file")
 
 
 def _opener(manifest: dict[str, Any], ring: KeyRing) -> seal.Box | None:
@@ -190,6 +213,7 @@ def verify_package(path: Path, ring: KeyRing, limits: Limits | None = None) -> d
     entries = read_package(path, limits)
     manifest = _verified_manifest(entries, ring)
     files = _verified_files(manifest, entries)
+    _check_summary(manifest, files)
     try:
         row = _dossier_row(manifest, sha(path.read_bytes()))
         statuses = _status_rows(manifest, str(row["id"]))

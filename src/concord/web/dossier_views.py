@@ -9,10 +9,14 @@ Example:
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from concord.dossier import marks, records
+from concord.dossier.keys import KeyRing
 from concord.dossier.summary import shown_designations
+from concord.report.pdf import find_chromium, print_pdf
 from concord.store import Store
 
 
@@ -33,3 +37,19 @@ def dossier_page(store: Store, dossier_id: str, reader: str | None) -> dict[str,
         "designations_basis": basis,
         "statuses": list(marks.STATUSES),
     }
+
+
+def summary_pdf(html: bytes) -> bytes:
+    """A dossier summary's HTML printed to PDF by headless Chromium (`concord.report.pdf`);
+    ConcordError in one line when there is no Chromium or it printed nothing. The package
+    export takes this as its printer and goes on without a PDF on that error."""
+    with tempfile.TemporaryDirectory(prefix="concord-dossier-") as folder:
+        page = Path(folder) / "summary.html"
+        page.write_bytes(html)
+        return print_pdf(page, Path(folder) / "summary.pdf", find_chromium()).read_bytes()
+
+
+def signers() -> list[str]:
+    """The names of the server's own keys (its keys folder: `CONCORD_KEYS`), which may sign
+    an export from the web."""
+    return [str(k["name"]) for k in KeyRing().listing() if k["private"]]
