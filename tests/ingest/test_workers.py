@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from concord.ingest.series import die_with_parent
+from concord.model.processes import die_with_parent
 from tests.conftest import MIRROR
 
 SNAPSHOTS = {
@@ -101,3 +101,50 @@ def test_a_worker_whose_parent_is_gone_exits_at_once() -> None:
         os._exit(0)
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 1
+
+
+# Run in a child process: the resolver's scoring pool on hand-made profiles (generated
+# names; only the process tree matters here), scoring long enough to be killed mid-way.
+SCORING = """
+from concord.resolve.cluster import score_pairs
+from concord.resolve.profiles import Profile, finish
+
+names = lambda i: [f"Ivan Petrov{i % 97} Name{i} Alias{k}" for k in range(60)]
+profiles = [finish(Profile(f"x:{i}", "x", f"x-{i}", "Person", names(i)[0], names=names(i)))
+            for i in range(3000)]
+pairs = [(i, j) for i in range(3000) for j in range(i + 1, min(i + 400, 3000))]
+score_pairs(profiles, pairs, workers=2)  # each worker's first chunk takes minutes
+"""
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU time of a process, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def test_resolution_scoring_workers_die_with_the_run() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", SCORING], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    workers: set[int] = set()
+    try:
+        _wait(lambda: len(_children(parent.pid)) >= 2 or parent.poll() is not None)
+        workers = _children(parent.pid)
+        assert len(workers) >= 2, "the scoring finished or failed before its pool started"
+        # Killed once each worker is busy scoring (an idle pool worker exits on its own
+        # when the task pipe closes; a busy one does not look until its chunk is done).
+        _wait(lambda: all(_cpu_ticks(pid) > 50 for pid in workers) or parent.poll() is not None)
+        assert parent.poll() is None, "the scoring finished before it could be killed"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        # A pool worker that does not follow its parent lives on until its chunk is done.
+        _wait(lambda: not _alive(workers), limit=15.0)
+        assert _alive(workers) == set()
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for pid in _alive(workers):
+            os.kill(pid, signal.SIGKILL)

@@ -7,17 +7,15 @@ they are made, so the caller writes one snapshot while the workers build the nex
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing as mp
 import os
-import signal
-import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from queue import Empty
 from typing import Any
 
 from concord.errors import ConcordError
+from concord.model.processes import die_with_parent
 
 Job = tuple[Any, ...]
 DONE = "__done__"
@@ -33,24 +31,6 @@ def _balance(jobs: list[Job], workers: int) -> list[list[Job]]:
         bins[index].append(job)
         loads[index] += len(job[-1])
     return [b for b in bins if b]
-
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def die_with_parent(parent: int) -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (`kill -9` included, which
-    no `atexit` or daemon flag sees); exit now if the parent is already gone. A no-op
-    elsewhere than Linux."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 def _work(func: Callable[..., Iterable[Any]], jobs: list[Job], queue: Any, parent: int) -> None:

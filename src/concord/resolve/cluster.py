@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from concord.model.processes import die_with_parent
 from concord.resolve.profiles import Profile
 from concord.resolve.score import Score, compare
 
@@ -52,7 +54,8 @@ def score_pairs(
             return dict(_score_chunk(pairs))
         size = len(pairs) // (workers * 8) + 1
         chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
-        with mp.get_context("fork").Pool(workers) as pool:
+        # Scoring workers die with the run: a killed `concord ingest` leaves none behind.
+        with mp.get_context("fork").Pool(workers, die_with_parent, (os.getpid(),)) as pool:
             return {key: s for part in pool.map(_score_chunk, chunks) for key, s in part}
     finally:
         _SHARED = []
