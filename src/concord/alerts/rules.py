@@ -24,7 +24,7 @@ from concord.errors import BadInput, Conflict, NotFound
 from concord.model import jurisdictions
 from concord.model.regimes import registry
 from concord.store import Store
-from concord.store.alert_tables import alert_rules, ensure_tables
+from concord.store.alert_tables import alert_rules
 from concord.store.tables import snapshots
 
 KINDS = ("new-designation", "screened-customer")
@@ -139,7 +139,6 @@ def _check(new: NewRule) -> None:
 def add_rule(store: Store, new: NewRule) -> Rule:
     """Store a rule; its watermark is now (or `since`), so it reports what changes after."""
     _check(new)
-    ensure_tables(store.engine)
     mark = {"*": new.since.isoformat()} if new.since else current_watermark(store)
     secret = new.secret or (secrets.token_hex(32) if new.webhook_url else None)
     with store.begin() as conn:
@@ -157,7 +156,6 @@ def add_rule(store: Store, new: NewRule) -> Rule:
 
 def list_rules(store: Store) -> list[Rule]:
     """Every rule, in the order they were added."""
-    ensure_tables(store.engine)
     with store.read() as conn:
         return [_rule(r) for r in conn.execute(sa.select(alert_rules).order_by(alert_rules.c.id))]
 

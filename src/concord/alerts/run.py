@@ -19,7 +19,7 @@ from concord.alerts.evaluate import Finding, evaluate
 from concord.alerts.rules import Rule, current_watermark, get_rule, list_rules
 from concord.errors import BadInput
 from concord.store import Store
-from concord.store.alert_tables import alert_rules, alerts, ensure_tables
+from concord.store.alert_tables import alert_rules, alerts
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,6 @@ def run_rules(
     store: Store, names: tuple[str, ...] = (), how: Delivery | None = None
 ) -> list[RuleRun]:
     """Run the named rules (every rule when none is named)."""
-    ensure_tables(store.engine)
     rules = [get_rule(store, n) for n in names] if names else list_rules(store)
     return [run_rule(store, rule, how) for rule in rules]
 

@@ -9,7 +9,6 @@ and the next run delivers it. Every delivery attempt is one row, never updated.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from concord.store.tables import metadata
 
@@ -58,10 +57,3 @@ alert_deliveries = sa.Table(
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("at", sa.DateTime, nullable=False),
 )
-
-TABLES = (alert_rules, alerts, alert_deliveries)
-
-
-def ensure_tables(engine: Engine) -> None:
-    """Create the alert tables if the store was opened before this module was imported."""
-    metadata.create_all(engine, tables=list(TABLES))
