@@ -67,6 +67,41 @@ def _wait(condition: object, limit: float = 60.0) -> None:
         time.sleep(0.05)
 
 
+def _cpu_ticks(pid: int) -> int:
+    """User + system CPU time of a process, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _survivors_of_a_kill(
+    parent: subprocess.Popen[bytes], what: str, limit: float, busy_ticks: int | None = None
+) -> set[int]:
+    """Kill `parent` with SIGKILL once it has two or more workers (each past `busy_ticks`
+    of CPU time, when given); the workers still alive up to `limit` s later. None is left
+    behind either way."""
+    workers: set[int] = set()
+    try:
+        _wait(lambda: len(_children(parent.pid)) >= 2 or parent.poll() is not None)
+        workers = _children(parent.pid)
+        assert len(workers) >= 2, f"{what} finished or failed before its workers started"
+        if busy_ticks is not None:
+            _wait(lambda: all(_cpu_ticks(pid) > busy_ticks for pid in workers)
+                  or parent.poll() is not None)  # fmt: skip
+            assert parent.poll() is None, f"{what} finished before it could be killed"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        _wait(lambda: not _alive(workers), limit=limit)
+        return _alive(workers)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for pid in _alive(workers):  # never leave a process behind, even on failure
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_workers_die_when_the_ingest_is_killed(tmp_path: Path) -> None:
     mirror = _small_mirror(tmp_path / "mirror")
     env = {**os.environ, "CONCORD_DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite'}"}
@@ -77,20 +112,7 @@ def test_workers_die_when_the_ingest_is_killed(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    workers: set[int] = set()
-    try:
-        _wait(lambda: len(_children(parent.pid)) >= 2 or parent.poll() is not None)
-        workers = _children(parent.pid)
-        assert len(workers) >= 2, "the ingest finished or failed before its workers started"
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        _wait(lambda: not _alive(workers), limit=30.0)
-        assert _alive(workers) == set()
-    finally:
-        if parent.poll() is None:
-            parent.kill()
-        for pid in _alive(workers):  # never leave a process behind, even on failure
-            os.kill(pid, signal.SIGKILL)
+    assert _survivors_of_a_kill(parent, "the ingest", limit=30.0) == set()
 
 
 def test_a_worker_whose_parent_is_gone_exits_at_once() -> None:
@@ -117,34 +139,10 @@ score_pairs(profiles, pairs, workers=2)  # each worker's first chunk takes minut
 """
 
 
-def _cpu_ticks(pid: int) -> int:
-    """User + system CPU time of a process, in clock ticks (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
-
-
 def test_resolution_scoring_workers_die_with_the_run() -> None:
     parent = subprocess.Popen([sys.executable, "-c", SCORING], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)  # fmt: skip
-    workers: set[int] = set()
-    try:
-        _wait(lambda: len(_children(parent.pid)) >= 2 or parent.poll() is not None)
-        workers = _children(parent.pid)
-        assert len(workers) >= 2, "the scoring finished or failed before its pool started"
-        # Killed once each worker is busy scoring (an idle pool worker exits on its own
-        # when the task pipe closes; a busy one does not look until its chunk is done).
-        _wait(lambda: all(_cpu_ticks(pid) > 50 for pid in workers) or parent.poll() is not None)
-        assert parent.poll() is None, "the scoring finished before it could be killed"
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        # A pool worker that does not follow its parent lives on until its chunk is done.
-        _wait(lambda: not _alive(workers), limit=15.0)
-        assert _alive(workers) == set()
-    finally:
-        if parent.poll() is None:
-            parent.kill()
-        for pid in _alive(workers):
-            os.kill(pid, signal.SIGKILL)
+    # Killed once each worker is busy scoring (an idle pool worker exits on its own when
+    # the task pipe closes; a busy one that does not follow its parent lives on until its
+    # chunk is done).
+    assert _survivors_of_a_kill(parent, "the scoring", limit=15.0, busy_ticks=50) == set()
