@@ -112,7 +112,7 @@ def _lags(
             "leader_regime": first.regime, "leader_listed": short(first.listed),
             "follower_regime": second.regime, "follower_listed": short(second.listed),
             "lag_min": _days(low), "lag_max": _days(high), "exact": low == high,
-            "lag": _text(low, high),
+            "lag": lag_text(low, high),
             "entries": f"{first.entry_key}, {second.entry_key}",
         })  # fmt: skip
     cases.sort(key=lambda c: (c["follower_listed"], c["name"].casefold()))
@@ -123,7 +123,8 @@ def _days(value: float) -> int | None:
     return None if value in (INF, -INF) else int(value)
 
 
-def _text(low: float, high: float) -> str:
+def lag_text(low: float, high: float) -> str:
+    """A lag range in days as the tables write it (the watch too): "12", "3..40", "..40"."""
     if low == high:
         return f"{int(low)}"
     left = "" if low == -INF else str(int(low))
@@ -142,7 +143,7 @@ def summarise(cases: list[dict[str, Any]], leader: str, follower: str) -> dict[s
     }  # fmt: skip
     for name, q in (("q1", 0.25), ("median", 0.5), ("q3", 0.75)):
         if cases:
-            out[name] = _text(quantile(lows, q), quantile(highs, q))
+            out[name] = lag_text(quantile(lows, q), quantile(highs, q))
         else:
             out[name] = ""
     return out

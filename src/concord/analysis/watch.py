@@ -22,7 +22,7 @@ from typing import Any
 
 from concord.analysis.frame import Filter, Frame, Listing, jurisdiction_code, short
 from concord.analysis.frame import present_jurisdictions as held_jurisdictions
-from concord.analysis.lags import _text, lag_range
+from concord.analysis.lags import lag_range, lag_text
 from concord.errors import BadInput
 from concord.store import Store
 
@@ -74,7 +74,7 @@ def _item(frame: Frame, lead: Listing, firsts: dict[str, Listing], held: list[st
           as_of: date) -> dict[str, Any]:  # fmt: skip
     followers = sorted((x for j, x in firsts.items() if j != lead.jurisdiction),
                        key=lambda x: (x.listed.until, x.jurisdiction))  # fmt: skip
-    matched = [f"{x.jurisdiction} {short(x.listed)} (+{_text(*lag_range(lead.listed, x.listed))}"
+    matched = [f"{x.jurisdiction} {short(x.listed)} (+{lag_text(*lag_range(lead.listed, x.listed))}"
                " days)" for x in followers]  # fmt: skip
     closer = followers[0] if followers else None
     end = closer.listed.until if closer else as_of
@@ -87,7 +87,7 @@ def _item(frame: Frame, lead: Listing, firsts: dict[str, Listing], held: list[st
             "days_open": max(0, (end - lead.listed.until).days),
             "closed_by": closer.jurisdiction if closer else None,
             "closed_on": short(closer.listed) if closer else None,
-            "lag": _text(*lag) if lag else None,
+            "lag": lag_text(*lag) if lag else None,
             "lag_min": None if lag is None or lag[0] == float("-inf") else int(lag[0]),
             "lag_max": None if lag is None or lag[1] == float("inf") else int(lag[1]),
             # Whether the leader surely came first: dates known as intervals may overlap.

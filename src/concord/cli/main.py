@@ -206,15 +206,12 @@ def ingest(
         with bar:
             report = ingest_mirror(store, mirror, progress=update)
     _report(report)
-    if no_resolve:
-        pass
-    elif report.count("added"):
-        _resolved(resolve(store))
-    else:
+    if not no_resolve:
         with store.read() as conn:
-            pending = Store.unresolved(conn)
-        if pending:  # a resolution that was stopped (killed) or skipped: finish it now
+            pending = Store.unresolved(conn)  # the snapshots just added, and any left over
+        if pending and not report.count("added"):  # a resolution stopped (killed) or skipped
             click.echo(f"{pending} snapshot(s) never resolved: resolving now", err=True)
+        if pending:
             _resolved(resolve(store))
     if report.refused:
         sys.exit(2)
